@@ -1,0 +1,99 @@
+//! Compiles `catalog/permissions.json` into static tables, so the binary carries the catalog
+//! and pays nothing to load it at run time.
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+fn main() {
+    let source = "catalog/permissions.json";
+    println!("cargo:rerun-if-changed={source}");
+    let text = fs::read_to_string(source).expect("read catalog/permissions.json");
+    let catalog: Value = serde_json::from_str(&text).expect("catalog/permissions.json is JSON");
+
+    let mut out = String::new();
+    let snapshot = str_field(&catalog, "snapshot_date");
+    writeln!(out, "pub static SNAPSHOT_DATE: &str = {};", lit(snapshot)).unwrap();
+    writeln!(out, "pub static RESOURCES: &[ResourceData] = &[").unwrap();
+    for resource in array(&catalog, "resources") {
+        out.push_str("ResourceData {\n");
+        for key in ["key", "display_name", "service_principal_display_name", "app_id", "status"] {
+            writeln!(out, "{key}: {},", lit(str_field(resource, key))).unwrap();
+        }
+        let aliases: Vec<String> =
+            array(resource, "aliases").iter().map(|a| lit(a.as_str().expect("alias is a string"))).collect();
+        writeln!(out, "aliases: &[{}],", aliases.join(", ")).unwrap();
+        writeln!(out, "notes: {},", opt_lit(resource.get("notes"))).unwrap();
+        let retirement = resource.get("retirement");
+        writeln!(out, "retirement_summary: {},", opt_lit(retirement.and_then(|r| r.get("summary")))).unwrap();
+        out.push_str("milestones: &[");
+        if let Some(r) = retirement {
+            for m in array(r, "milestones") {
+                write!(
+                    out,
+                    "MilestoneData {{ date: {}, event: {}, source: {} }},",
+                    lit(str_field(m, "date")),
+                    lit(str_field(m, "event")),
+                    lit(str_field(m, "source"))
+                )
+                .unwrap();
+            }
+        }
+        out.push_str("],\n");
+        for (field, list) in [("app_roles", "app_roles"), ("scopes", "scopes")] {
+            writeln!(out, "{field}: &[").unwrap();
+            for p in array(resource, list) {
+                let consent = match p.get("admin_consent_required") {
+                    Some(Value::Bool(true)) => "Some(true)",
+                    Some(Value::Bool(false)) => "Some(false)",
+                    _ => "None",
+                };
+                let duplicates: Vec<String> = p
+                    .get("duplicate_ids")
+                    .and_then(Value::as_array)
+                    .map(|ids| ids.iter().map(|i| lit(i.as_str().expect("id"))).collect())
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "PermissionData {{ name: {}, id: {}, display: {}, description: {}, admin_consent_required: {consent}, hidden: {}, duplicate_ids: &[{}], notes: {} }},",
+                    lit(str_field(p, "name")),
+                    lit(str_field(p, "id")),
+                    opt_lit(p.get("display")),
+                    lit(str_field(p, "description")),
+                    p.get("hidden").and_then(Value::as_bool).unwrap_or(false),
+                    duplicates.join(", "),
+                    opt_lit(p.get("notes")),
+                )
+                .unwrap();
+            }
+            out.push_str("],\n");
+        }
+        out.push_str("},\n");
+    }
+    out.push_str("];\n");
+
+    let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("catalog_data.rs");
+    fs::write(dest, out).expect("write catalog_data.rs");
+}
+
+fn array<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
+    v.get(key).and_then(Value::as_array).unwrap_or_else(|| panic!("catalog: `{key}` is not a list"))
+}
+
+fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_else(|| panic!("catalog: `{key}` is not a string"))
+}
+
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn opt_lit(v: Option<&Value>) -> String {
+    match v.and_then(Value::as_str) {
+        Some(s) => format!("Some({s:?})"),
+        None => "None".to_string(),
+    }
+}

@@ -1,0 +1,115 @@
+//! Command-line arguments, as clap parses them. Turning them into values happens in the commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::guid::Guid;
+use crate::profile::CredentialKind;
+use crate::tenant::TenantName;
+use crate::values::{AppName, SecretYears};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "m365-runbook",
+    version,
+    about = "Offline runbooks for registering the Entra ID apps that Microsoft 365 backup products need",
+    long_about = "Turns a profile (what one vendor's product version asks for) and your tenant's values into a \
+bundle of runbook artefacts: az CLI scripts in bash and PowerShell, SharePoint steps, the app manifest, env \
+exports and a Markdown runbook. Works offline; never touches the tenant.",
+    after_help = "Example:\n  m365-runbook render corso --tenant contoso"
+)]
+pub struct Cli {
+    /// Also load every profile (*.yaml) in this folder; repeatable.
+    #[arg(long = "profiles", value_name = "DIR", global = true)]
+    pub profiles: Vec<PathBuf>,
+
+    /// Use templates from this folder where it has a file of the same name (NAME.tera).
+    #[arg(long = "templates", value_name = "DIR", global = true)]
+    pub templates: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the profiles available.
+    #[command(after_help = "Example:\n  m365-runbook list --format json")]
+    List(ListArgs),
+    /// Show one profile: its source and every permission with its GUID.
+    #[command(after_help = "Example:\n  m365-runbook show kodo-2021-08 --format json")]
+    Show(ShowArgs),
+    /// Render the runbook bundle of a profile for one tenant.
+    #[command(after_help = "Example:\n  m365-runbook render corso --tenant contoso --out out/corso/contoso")]
+    Render(RenderArgs),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Profile id, alias, or path to a profile file.
+    pub profile: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Profile id, alias, or path to a profile file.
+    pub profile: String,
+
+    /// The tenant's initial domain prefix: `contoso` for contoso.onmicrosoft.com.
+    #[arg(long, value_name = "NAME")]
+    pub tenant: TenantName,
+
+    /// The tenant's directory (tenant) ID, when known.
+    #[arg(long, value_name = "GUID")]
+    pub tenant_id: Option<Guid>,
+
+    /// The application (client) ID of an app already registered.
+    #[arg(long, value_name = "GUID")]
+    pub client_id: Option<Guid>,
+
+    /// The app's display name (default: the profile's).
+    #[arg(long, value_name = "NAME")]
+    pub app_name: Option<AppName>,
+
+    /// The kind of credential to create (default: the profile's).
+    #[arg(long, value_enum)]
+    pub credential: Option<CredentialKind>,
+
+    /// Lifetime of the secret or certificate in years: 1 (default) or 2.
+    #[arg(long, value_name = "N")]
+    pub secret_years: Option<SecretYears>,
+
+    /// The cloud the tenant lives in.
+    #[arg(long, value_name = "CLOUD", default_value = "public", value_parser = ["public", "gcc", "gcc-high", "dod", "china"])]
+    pub cloud: String,
+
+    /// Folder to write the bundle to (default: out/PROFILE/TENANT).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace an existing bundle in the output folder.
+    #[arg(long)]
+    pub force: bool,
+
+    /// What to print once written.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

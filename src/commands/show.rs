@@ -1,0 +1,111 @@
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::cli::{Cli, Format, ShowArgs};
+use crate::plan::resolve_permissions;
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    id: &'a str,
+    aliases: &'a [String],
+    vendor: &'a str,
+    product: &'a str,
+    version: &'a str,
+    title: &'a str,
+    origin: &'a str,
+    source: &'a crate::profile::Source,
+    credential: &'static str,
+    permissions: Vec<Permission<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sharepoint: Option<&'a crate::profile::SharePoint>,
+    inputs: &'a crate::profile::Inputs,
+    corrections: &'a [crate::profile::Correction],
+    catalog_snapshot: &'a str,
+}
+
+#[derive(Serialize)]
+struct Permission<'a> {
+    api: &'a str,
+    resource_app_id: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    description: &'a str,
+}
+
+pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let set = super::profiles(cli)?;
+    let loaded = set.resolve(&args.profile)?;
+    let catalog = Catalog::builtin();
+    let (apis, _warnings) = resolve_permissions(&loaded, &catalog)?;
+    let p = &loaded.profile;
+    let permissions: Vec<Permission> = apis
+        .iter()
+        .flat_map(|a| {
+            a.permissions.iter().map(|perm| Permission {
+                api: a.resource.display_name,
+                resource_app_id: a.resource.app_id,
+                name: perm.data.name,
+                kind: perm.kind.entra_type(),
+                id: perm.data.id,
+                description: perm.data.summary(),
+            })
+        })
+        .collect();
+    match args.format {
+        Format::Json => {
+            let shown = Shown {
+                id: &p.id,
+                aliases: &p.aliases,
+                vendor: &p.vendor,
+                product: &p.product,
+                version: &p.version,
+                title: &p.title,
+                origin: &loaded.origin,
+                source: &p.source,
+                credential: p.app.credential.as_str(),
+                permissions,
+                sharepoint: p.sharepoint.as_ref(),
+                inputs: &p.inputs,
+                corrections: &p.corrections,
+                catalog_snapshot: catalog.snapshot_date(),
+            };
+            writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
+        }
+        Format::Text => {
+            writeln!(out, "{} — {}", p.id, p.title)?;
+            writeln!(out, "{} {} ({}), source {} ({})", p.vendor, p.product, p.version, p.source.url, p.source.date)?;
+            if !p.aliases.is_empty() {
+                writeln!(out, "aliases: {}", p.aliases.join(", "))?;
+            }
+            let mut api = "";
+            for perm in &permissions {
+                if perm.api != api {
+                    api = perm.api;
+                    writeln!(out, "\n{} ({})", perm.api, perm.resource_app_id)?;
+                }
+                writeln!(out, "  {:<5} {}  {}", perm.kind, perm.id, perm.name)?;
+            }
+            if let Some(add_in) = p.sharepoint.as_ref().and_then(|s| s.add_in.as_ref()) {
+                writeln!(out, "\nSharePoint add-in grant (appinv.aspx), app-only: {}", add_in.allow_app_only_policy)?;
+                for r in &add_in.requests {
+                    writeln!(out, "  {} {}", r.scope, r.right)?;
+                }
+            }
+            for s in p.sharepoint.iter().flat_map(|s| &s.tenant_settings) {
+                writeln!(out, "Set-SPOTenant -{} {:?}", s.name, s.value)?;
+            }
+            if !p.corrections.is_empty() {
+                writeln!(
+                    out,
+                    "\n{} correction(s) to the published page; see `show --format json`.",
+                    p.corrections.len()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

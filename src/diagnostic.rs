@@ -1,0 +1,212 @@
+//! Findings and input errors as data, printed like a compiler's:
+//!
+//! ```text
+//! error[unknown-permission]: `Microsoft Graph` has no application permission `User.Read.Al`
+//!   --> profiles/acme.yaml:12:9 (permissions[0].application[3])
+//!    |
+//! 12 |       - User.Read.Al
+//!    |         ^^^^^^^^^^^^
+//!    = help: did you mean `User.Read.All`?
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in an input file something is: 1-based line and column, the YAML path, and the
+/// line's text for the snippet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip)]
+    pub line_text: Option<String>,
+    #[serde(skip)]
+    pub width: usize,
+}
+
+impl Location {
+    /// A location naming only a file (or a flag such as `--tenant`).
+    pub fn file(file: impl Into<String>) -> Location {
+        Location { file: file.into(), line: 0, column: 0, path: None, line_text: None, width: 0 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable rule id (`unknown-permission`), used by `--allow` and `explain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity, code: None, message: message.into(), location: None, notes: Vec::new(), help: None }
+    }
+
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Error, message)
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, message)
+    }
+
+    pub fn code(mut self, code: impl Into<String>) -> Diagnostic {
+        self.code = Some(code.into());
+        self
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Diagnostic {
+        self.location = location;
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => writeln!(f, "{}[{}]: {}", self.severity, code, self.message)?,
+            None => writeln!(f, "{}: {}", self.severity, self.message)?,
+        }
+        let gutter = self.location.as_ref().filter(|l| l.line > 0).map_or(1, |l| l.line.to_string().len());
+        let pad = " ".repeat(gutter);
+        if let Some(loc) = &self.location {
+            let path = loc.path.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
+            if loc.line > 0 {
+                writeln!(f, "{pad}--> {}:{}:{}{path}", loc.file, loc.line, loc.column)?;
+            } else {
+                writeln!(f, "{pad}--> {}{path}", loc.file)?;
+            }
+            if let Some(text) = &loc.line_text {
+                let caret_at = text.chars().take(loc.column.saturating_sub(1)).collect::<String>();
+                let indent: String = caret_at.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{} | {}", loc.line, text)?;
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width.max(1)))?;
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "{pad} = note: {note}")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{pad} = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Input that cannot be used: a bad profile, value, flag or file. Exit status 2.
+#[derive(Debug)]
+pub struct InputError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl InputError {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> InputError {
+        InputError { diagnostics }
+    }
+
+    pub fn one(diagnostic: Diagnostic) -> InputError {
+        InputError { diagnostics: vec![diagnostic] }
+    }
+
+    /// A plain input error naming what is wrong and what to do.
+    pub fn msg(message: impl Into<String>) -> InputError {
+        InputError::one(Diagnostic::error(message))
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_a_compiler() {
+        let d = Diagnostic::error("`Microsoft Graph` has no application permission `User.Read.Al`")
+            .code("unknown-permission")
+            .at(Some(Location {
+                file: "acme.yaml".into(),
+                line: 12,
+                column: 9,
+                path: Some("permissions[0].application[3]".into()),
+                line_text: Some("      - User.Read.Al".into()),
+                width: 12,
+            }))
+            .help("did you mean `User.Read.All`?");
+        assert_eq!(
+            d.to_string(),
+            "error[unknown-permission]: `Microsoft Graph` has no application permission `User.Read.Al`\n\
+             \x20 --> acme.yaml:12:9 (permissions[0].application[3])\n\
+             \x20  |\n\
+             12 |       - User.Read.Al\n\
+             \x20  |         ^^^^^^^^^^^^\n\
+             \x20  = help: did you mean `User.Read.All`?\n"
+        );
+    }
+
+    #[test]
+    fn a_flag_location_has_no_snippet() {
+        let d = Diagnostic::error("bad tenant").at(Some(Location::file("--tenant")));
+        assert_eq!(d.to_string(), "error: bad tenant\n --> --tenant\n");
+    }
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    m365_runbook::run(std::env::args_os())
+}

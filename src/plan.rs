@@ -1,0 +1,398 @@
+//! Resolution: a profile plus values become a plan, with every permission name turned into its
+//! GUID and every default applied. Templates see only plans.
+//!
+//! Problems are collected, not thrown one at a time, so a profile with five bad names reports
+//! all five, each at its line.
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Kind, PermissionData, ResourceData};
+use crate::cloud::Cloud;
+use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::guid::Guid;
+use crate::profile::{AddIn, CredentialKind, LoadedProfile, Profile, TenantSetting};
+use crate::suggest;
+use crate::tenant::TenantName;
+use crate::values::{SecretYears, Values};
+
+/// Everything a bundle is rendered from.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    pub profile: &'a Profile,
+    pub origin: &'a str,
+    pub catalog_date: &'a str,
+    pub tenant: TenantName,
+    pub tenant_domain: String,
+    pub tenant_id: Option<Guid>,
+    pub client_id: Option<Guid>,
+    pub app_name: String,
+    pub credential: CredentialKind,
+    pub secret_years: SecretYears,
+    pub cloud: Cloud,
+    pub apis: Vec<PlannedApi>,
+    pub add_in: Option<&'a AddIn>,
+    pub tenant_settings: &'a [TenantSetting],
+    /// Warnings found while resolving (duplicates, unsupported cloud); lint adds its own.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One API and the permissions asked of it, sorted by type then name.
+#[derive(Debug, Serialize)]
+pub struct PlannedApi {
+    #[serde(serialize_with = "resource_name")]
+    pub resource: &'static ResourceData,
+    pub permissions: Vec<PlannedPermission>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlannedPermission {
+    pub kind: Kind,
+    #[serde(flatten, serialize_with = "permission_fields")]
+    pub data: &'static PermissionData,
+}
+
+fn resource_name<S: serde::Serializer>(r: &&'static ResourceData, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(r.display_name)
+}
+
+fn permission_fields<S: serde::Serializer>(p: &&'static PermissionData, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(2))?;
+    m.serialize_entry("name", p.name)?;
+    m.serialize_entry("id", p.id)?;
+    m.end()
+}
+
+impl PlannedApi {
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &PlannedPermission> {
+        self.permissions.iter().filter(move |p| p.kind == kind)
+    }
+}
+
+/// How one permission name in a profile failed to resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// The API itself is unknown.
+    UnknownApi { suggestion: Option<&'static str> },
+    /// Right name and type, wrong case.
+    WrongCase { correct: &'static str },
+    /// The name exists on this API only as the other type.
+    WrongType,
+    /// The name exists with this type on another API.
+    WrongApi { api: &'static str },
+    /// No such permission; maybe a near name.
+    Unknown { suggestion: Option<String> },
+}
+
+impl Unresolved {
+    /// The stable id of the problem, shared with `lint`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unresolved::UnknownApi { .. } => "unknown-api",
+            Unresolved::WrongCase { .. } => "wrong-case",
+            Unresolved::WrongType => "wrong-type",
+            Unresolved::WrongApi { .. } => "wrong-api",
+            Unresolved::Unknown { .. } => "unknown-permission",
+        }
+    }
+}
+
+/// Looks up one name, explaining a miss.
+pub fn lookup(
+    catalog: &Catalog,
+    resource: &'static ResourceData,
+    kind: Kind,
+    name: &str,
+) -> Result<&'static PermissionData, Unresolved> {
+    if let Some(p) = resource.get(kind, name) {
+        return Ok(p);
+    }
+    if let Some(p) = resource.get_ignore_case(kind, name) {
+        return Err(Unresolved::WrongCase { correct: p.name });
+    }
+    if resource.get(kind.other(), name).is_some() {
+        return Err(Unresolved::WrongType);
+    }
+    if let Some(other) = catalog.resources().iter().find(|r| r.app_id != resource.app_id && r.get(kind, name).is_some())
+    {
+        return Err(Unresolved::WrongApi { api: other.display_name });
+    }
+    let here = resource.permissions(kind).iter().map(|p| p.name);
+    let suggestion = suggest::nearest(name, here).map(str::to_string).or_else(|| {
+        // Across every API and type, named with its API so the fix is unambiguous.
+        let all = catalog.resources().iter().flat_map(|r| r.app_roles.iter().chain(r.scopes).map(|p| p.name));
+        suggest::nearest(name, all).map(str::to_string)
+    });
+    Err(Unresolved::Unknown { suggestion })
+}
+
+/// Explains an unresolved name as a diagnostic at `location`.
+pub fn unresolved_diagnostic(
+    problem: &Unresolved,
+    api: &str,
+    kind: Kind,
+    name: &str,
+    location: Option<Location>,
+) -> Diagnostic {
+    let name_shown = name.escape_debug();
+    let d = match problem {
+        Unresolved::UnknownApi { suggestion } => {
+            let d = Diagnostic::error(format!("unknown API `{}`", api.escape_debug()))
+                .note("known APIs: Microsoft Graph, Office 365 SharePoint Online, Office 365 Exchange Online, Azure Active Directory Graph (or their app ids)");
+            match suggestion {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d,
+            }
+        }
+        Unresolved::WrongCase { correct } => {
+            Diagnostic::error(format!("`{api}` has no {kind} permission `{name_shown}`: names are case-sensitive"))
+                .help(format!("write `{correct}`"))
+        }
+        Unresolved::WrongType => {
+            Diagnostic::error(format!("`{name_shown}` is a {} permission of `{api}`, not {kind}", kind.other()))
+                .help(format!("move it to `{}`, or remove it if the product does not need it", kind.other()))
+        }
+        Unresolved::WrongApi { api: other } => {
+            Diagnostic::error(format!("`{name_shown}` is not a {kind} permission of `{api}`; it belongs to `{other}`"))
+                .help(format!("list it under `api: {other}`"))
+        }
+        Unresolved::Unknown { suggestion } => {
+            let d = Diagnostic::error(format!("`{api}` has no {kind} permission `{name_shown}`"));
+            match suggestion {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("check the name with `m365-runbook catalog search`"),
+            }
+        }
+    };
+    d.code(problem.code()).at(location)
+}
+
+/// Resolves every permission of a profile against the catalog: the APIs with their permissions,
+/// or every name that failed, each at its line. Duplicates are granted once and warned about.
+pub fn resolve_permissions(
+    loaded: &LoadedProfile,
+    catalog: &Catalog,
+) -> Result<(Vec<PlannedApi>, Vec<Diagnostic>), InputError> {
+    let profile = &loaded.profile;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut apis: Vec<PlannedApi> = Vec::new();
+
+    for (i, group) in profile.permissions.iter().enumerate() {
+        let Some(resource) = catalog.resource(&group.api) else {
+            let suggestion = suggest::nearest(
+                &group.api,
+                catalog
+                    .resources()
+                    .iter()
+                    .flat_map(|r| std::iter::once(r.display_name).chain(r.aliases.iter().copied())),
+            );
+            let at = loaded.spans.locate(&format!("permissions[{i}].api"));
+            errors.push(unresolved_diagnostic(
+                &Unresolved::UnknownApi { suggestion },
+                &group.api,
+                Kind::Application,
+                "",
+                at,
+            ));
+            continue;
+        };
+        let index = match apis.iter().position(|a| a.resource.app_id == resource.app_id) {
+            Some(index) => index,
+            None => {
+                apis.push(PlannedApi { resource, permissions: Vec::new() });
+                apis.len() - 1
+            }
+        };
+        for (kind, names, field) in
+            [(Kind::Application, &group.application, "application"), (Kind::Delegated, &group.delegated, "delegated")]
+        {
+            for (j, name) in names.iter().enumerate() {
+                let path = format!("permissions[{i}].{field}[{j}]");
+                match lookup(catalog, resource, kind, name) {
+                    Ok(data) => {
+                        let planned = &mut apis[index].permissions;
+                        if planned.iter().any(|p| p.kind == kind && p.data.id == data.id) {
+                            warnings.push(
+                                Diagnostic::warning(format!(
+                                    "`{name}` ({kind}) is listed more than once for `{}`",
+                                    resource.display_name
+                                ))
+                                .code("duplicate")
+                                .at(loaded.spans.locate(&path))
+                                .help("remove the repeated entry; the bundle grants it once"),
+                            );
+                        } else {
+                            planned.push(PlannedPermission { kind, data });
+                        }
+                    }
+                    Err(problem) => {
+                        let width = Some(name.chars().count());
+                        errors.push(unresolved_diagnostic(
+                            &problem,
+                            resource.display_name,
+                            kind,
+                            name,
+                            loaded.spans.locate_with_width(&path, width),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputError::new(errors));
+    }
+    for api in &mut apis {
+        api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
+    }
+    apis.retain(|a| !a.permissions.is_empty());
+    Ok((apis, warnings))
+}
+
+/// Resolves `loaded` with `values` in `cloud`. Errors stop rendering; warnings travel in the plan.
+pub fn resolve<'a>(
+    loaded: &'a LoadedProfile,
+    catalog: &'a Catalog,
+    values: &Values,
+    cloud: Cloud,
+) -> Result<Plan<'a>, InputError> {
+    let profile = &loaded.profile;
+    let (apis, mut warnings) = resolve_permissions(loaded, catalog)?;
+
+    if let Some(clouds) = &profile.clouds
+        && !clouds.contains(&cloud.id)
+    {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{} supports only these clouds: {}; this bundle targets `{}`",
+                profile.product,
+                clouds.join(", "),
+                cloud.id
+            ))
+            .code("unsupported-cloud")
+            .at(loaded.spans.locate("clouds"))
+            .help("check with the vendor before using this bundle"),
+        );
+    }
+
+    let app_name =
+        values.app_name.as_ref().map_or_else(|| profile.app.display_name.clone(), |n| n.as_str().to_string());
+    Ok(Plan {
+        profile,
+        origin: &loaded.origin,
+        catalog_date: catalog.snapshot_date(),
+        tenant_domain: format!("{}.{}", values.tenant, cloud.tenant_domain_suffix),
+        tenant: values.tenant.clone(),
+        tenant_id: values.tenant_id.clone(),
+        client_id: values.client_id.clone(),
+        app_name,
+        credential: values.credential.unwrap_or(profile.app.credential),
+        secret_years: values.secret_years.unwrap_or(SecretYears::DEFAULT),
+        cloud,
+        apis,
+        add_in: profile.sharepoint.as_ref().and_then(|s| s.add_in.as_ref()),
+        tenant_settings: profile.sharepoint.as_ref().map_or(&[], |s| s.tenant_settings.as_slice()),
+        warnings,
+    })
+}
+
+impl Plan<'_> {
+    /// Application permissions, API by API: what admin consent grants as app role assignments.
+    pub fn application_permissions(&self) -> impl Iterator<Item = (&PlannedApi, &PlannedPermission)> {
+        self.apis.iter().flat_map(|a| a.of_kind(Kind::Application).map(move |p| (a, p)))
+    }
+
+    pub fn has_delegated(&self) -> bool {
+        self.apis.iter().any(|a| a.of_kind(Kind::Delegated).next().is_some())
+    }
+
+    /// The SharePoint admin site, e.g. `https://contoso-admin.sharepoint.com`.
+    pub fn sharepoint_admin_url(&self) -> String {
+        format!("https://{}-admin.{}", self.tenant, self.cloud.sharepoint_suffix)
+    }
+
+    /// The tenant for sign-in: its id when known, else its initial domain.
+    pub fn sign_in_tenant(&self) -> String {
+        self.tenant_id.as_ref().map_or_else(|| self.tenant_domain.clone(), Guid::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(permissions: &str) -> LoadedProfile {
+        let text = format!(
+            "id: t\nvendor: V\nproduct: P\nversion: '1'\ntitle: T\nsource:\n  url: https://example.com\n  date: '2024-01-01'\napp:\n  display_name: P\npermissions:\n{permissions}inputs:\n  via: form\n  values: []\n"
+        );
+        LoadedProfile::parse("t.yaml", &text).expect("parses")
+    }
+
+    fn plan_errors(permissions: &str) -> Vec<Diagnostic> {
+        let loaded = profile(permissions);
+        let catalog = Catalog::builtin();
+        let values = Values::for_tenant("contoso".parse().expect("tenant"));
+        resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect_err("fails").diagnostics
+    }
+
+    #[test]
+    fn resolves_names_to_guids_sorted_by_type_then_name() {
+        let loaded = profile(
+            "  - api: Microsoft Graph\n    application: [User.Read.All, Mail.ReadWrite]\n    delegated: [User.Read]\n",
+        );
+        let catalog = Catalog::builtin();
+        let values = Values::for_tenant("contoso".parse().expect("tenant"));
+        let plan = resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect("resolves");
+        let got: Vec<(Kind, &str, &str)> =
+            plan.apis[0].permissions.iter().map(|p| (p.kind, p.data.name, p.data.id)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Application, "Mail.ReadWrite", "e2a3a72e-5f79-4c64-b1b1-878b674786c9"),
+                (Kind::Application, "User.Read.All", "df021288-bdef-4463-88db-98f22de89214"),
+                (Kind::Delegated, "User.Read", "e1fe6dd8-ba31-4d61-89e7-88639da4683d"),
+            ]
+        );
+        assert_eq!(plan.tenant_domain, "contoso.onmicrosoft.com");
+        assert_eq!(plan.sharepoint_admin_url(), "https://contoso-admin.sharepoint.com");
+    }
+
+    #[test]
+    fn every_kind_of_bad_name_is_reported_at_its_line() {
+        let errors = plan_errors(
+            "  - api: Microsoft Graph\n    application:\n      - User.Read.all\n      - User.Read\n      - Mail.ReadWrite.All\n  - api: Azure Active Directory Graph\n    application: [Calendars.ReadWrite]\n  - api: Microsoft Grap\n    application: [X]\n",
+        );
+        let got: Vec<(Option<String>, usize, Option<String>)> = errors
+            .iter()
+            .map(|d| (d.code.clone(), d.location.as_ref().map_or(0, |l| l.line), d.help.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("wrong-case".into()), 14, Some("write `User.Read.All`".into())),
+                (
+                    Some("wrong-type".into()),
+                    15,
+                    Some("move it to `delegated`, or remove it if the product does not need it".into())
+                ),
+                (Some("unknown-permission".into()), 16, Some("did you mean `Mail.ReadWrite`?".into())),
+                (Some("wrong-api".into()), 18, Some("list it under `api: Microsoft Graph`".into())),
+                (Some("unknown-api".into()), 19, Some("did you mean `Microsoft Graph`?".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicates_are_granted_once_and_warned_about() {
+        let loaded = profile(
+            "  - api: Microsoft Graph\n    application: [Mail.Read]\n  - api: Graph\n    application: [Mail.Read]\n",
+        );
+        let catalog = Catalog::builtin();
+        let values = Values::for_tenant("contoso".parse().expect("tenant"));
+        let plan = resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect("resolves");
+        assert_eq!(plan.apis.len(), 1);
+        assert_eq!(plan.apis[0].permissions.len(), 1);
+        assert_eq!(plan.warnings[0].code.as_deref(), Some("duplicate"));
+    }
+}

@@ -1,0 +1,45 @@
+//! Built-in profiles, compiled into the binary so it works from any folder.
+//! A test checks that every `profiles/*.yaml` file is listed here.
+
+pub struct BuiltinProfile {
+    pub id: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! builtin {
+    ($($id:literal),* $(,)?) => {
+        &[$(BuiltinProfile { id: $id, text: include_str!(concat!("../../profiles/", $id, ".yaml")) }),*]
+    };
+}
+
+pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
+    "corso-2022-10",
+    "corso-2022-12",
+    "corso-2023-04",
+    "corso-2023-09",
+    "kodo-2020-03",
+    "kodo-2020-11",
+    "kodo-2021-06",
+    "kodo-2021-08",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_file_is_built_in_under_its_own_id() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("profiles folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".yaml").map(str::to_string))
+            .collect();
+        files.sort();
+        let ids: Vec<&str> = BUILTIN_PROFILES.iter().map(|p| p.id).collect();
+        assert_eq!(files, ids);
+        for p in BUILTIN_PROFILES {
+            assert!(p.text.starts_with(&format!("id: {}\n", p.id)), "{} declares another id", p.id);
+        }
+    }
+}

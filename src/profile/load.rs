@@ -1,0 +1,457 @@
+//! Reading profiles: a pure `parse(text)` plus thin file and folder readers.
+
+use std::fs;
+use std::path::Path;
+
+use super::{BUILTIN_PROFILES, InputChannel, Profile, SettingValue};
+use crate::diagnostic::{Diagnostic, InputError};
+use crate::suggest;
+use crate::yaml_spans::Spans;
+
+/// A parsed profile with where it came from, so later errors can point into it.
+#[derive(Debug)]
+pub struct LoadedProfile {
+    pub profile: Profile,
+    /// File name shown in messages: a path, or `built-in:ID.yaml`.
+    pub origin: String,
+    pub builtin: bool,
+    pub spans: Spans,
+    /// The text as read (for `show --format yaml`, diffs and lint).
+    pub text: String,
+}
+
+impl LoadedProfile {
+    /// Parses and checks a profile's shape (not its permission names: see `plan`).
+    pub fn parse(origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
+        let spans = Spans::index(origin, text);
+        let profile: Profile = serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&spans, &e)))?;
+        let loaded =
+            LoadedProfile { profile, origin: origin.to_string(), builtin: false, spans, text: text.to_string() };
+        let problems = loaded.check_shape();
+        if problems.is_empty() { Ok(loaded) } else { Err(InputError::new(problems)) }
+    }
+
+    /// Reads and parses a profile file.
+    pub fn from_file(path: &Path) -> Result<LoadedProfile, InputError> {
+        let shown = path.display().to_string();
+        let text =
+            fs::read_to_string(path).map_err(|e| InputError::msg(format!("cannot read profile `{shown}`: {e}")))?;
+        LoadedProfile::parse(&shown, &text)
+    }
+
+    fn error(&self, path: &str, message: String) -> Diagnostic {
+        Diagnostic::error(message).at(self.spans.locate(path))
+    }
+
+    /// Checks that need no catalog: ids, dates, names, add-in scopes and rights.
+    fn check_shape(&self) -> Vec<Diagnostic> {
+        let p = &self.profile;
+        let mut out = Vec::new();
+        if !is_id(&p.id) {
+            out.push(self.error(
+                "id",
+                format!("profile id `{}` must be lowercase letters, digits and `-`", p.id.escape_debug()),
+            ));
+        }
+        for (i, alias) in p.aliases.iter().enumerate() {
+            if !is_id(alias) {
+                out.push(self.error(
+                    &format!("aliases[{i}]"),
+                    format!("alias `{}` must be lowercase letters, digits and `-`", alias.escape_debug()),
+                ));
+            }
+        }
+        if !is_date(&p.source.date) {
+            out.push(
+                self.error(
+                    "source.date",
+                    format!("`{}` is not a date: write YYYY-MM-DD", p.source.date.escape_debug()),
+                ),
+            );
+        }
+        if let Some(clouds) = &p.clouds {
+            let known = crate::cloud::Cloud::builtin_ids();
+            for (i, c) in clouds.iter().enumerate() {
+                if !known.contains(&c.as_str()) {
+                    let mut d = self
+                        .error(&format!("clouds[{i}]"), format!("unknown cloud `{}`", c.escape_debug()))
+                        .note(format!("known clouds: {}", known.join(", ")));
+                    if let Some(s) = suggest::nearest(c, known.iter().copied()) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        if p.permissions.is_empty() {
+            out.push(self.error("permissions", "a profile needs at least one API in `permissions`".into()));
+        }
+        if let Some(sp) = &p.sharepoint {
+            if let Some(add_in) = &sp.add_in {
+                if add_in.requests.is_empty() {
+                    out.push(
+                        self.error(
+                            "sharepoint.add_in.requests",
+                            "`requests` needs at least one scope and right".into(),
+                        ),
+                    );
+                }
+                for (i, r) in add_in.requests.iter().enumerate() {
+                    let at = format!("sharepoint.add_in.requests[{i}]");
+                    match ADD_IN_SCOPES.iter().find(|(scope, _)| *scope == r.scope) {
+                        None => {
+                            let mut d = self
+                                .error(
+                                    &format!("{at}.scope"),
+                                    format!("unknown add-in permission scope `{}`", r.scope.escape_debug()),
+                                )
+                                .note(format!(
+                                    "known scopes: {}",
+                                    ADD_IN_SCOPES.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ")
+                                ));
+                            if let Some(s) = suggest::nearest(&r.scope, ADD_IN_SCOPES.iter().map(|(s, _)| *s)) {
+                                d = d.help(format!("did you mean `{s}`?"));
+                            }
+                            out.push(d);
+                        }
+                        Some((scope, rights)) if !rights.contains(&r.right.as_str()) => {
+                            let mut d = self
+                                .error(
+                                    &format!("{at}.right"),
+                                    format!("`{}` is not a right of scope `{scope}`", r.right.escape_debug()),
+                                )
+                                .note(format!("rights for this scope: {}", rights.join(", ")));
+                            if let Some(s) = suggest::nearest(&r.right, rights.iter().copied()) {
+                                d = d.help(format!("did you mean `{s}`?"));
+                            }
+                            out.push(d);
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            for (i, s) in sp.tenant_settings.iter().enumerate() {
+                if !s.name.chars().all(|c| c.is_ascii_alphanumeric())
+                    || !s.name.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    out.push(self.error(
+                        &format!("sharepoint.tenant_settings[{i}].name"),
+                        format!("`{}` is not a Set-SPOTenant parameter name", s.name.escape_debug()),
+                    ));
+                }
+                if let SettingValue::Text(t) = &s.value
+                    && t.chars().any(char::is_control)
+                {
+                    out.push(self.error(
+                        &format!("sharepoint.tenant_settings[{i}].value"),
+                        "setting values may not contain control characters".into(),
+                    ));
+                }
+            }
+        }
+        if p.inputs.via == InputChannel::Environment {
+            for (i, v) in p.inputs.values.iter().enumerate() {
+                if !is_env_name(&v.name) {
+                    out.push(self.error(
+                        &format!("inputs.values[{i}].name"),
+                        format!(
+                            "`{}` is not an environment variable name: use A-Z, 0-9 and `_`, not starting with a digit",
+                            v.name.escape_debug()
+                        ),
+                    ));
+                }
+            }
+        }
+        for (field, text) in text_fields(p) {
+            if text.chars().any(|c| c.is_control() && c != '\n') {
+                out.push(self.error(&field, format!("`{field}` contains a control character")));
+            }
+        }
+        out
+    }
+}
+
+/// Add-in permission scopes and their rights, from "Add-in permissions in SharePoint"
+/// (learn.microsoft.com/sharepoint/dev/sp-add-ins/add-in-permissions-in-sharepoint, Tables 1-8).
+pub const ADD_IN_SCOPES: &[(&str, &[&str])] = &[
+    ("http://sharepoint/content/tenant", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/content/sitecollection", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/content/sitecollection/web", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/content/sitecollection/web/list", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/social/tenant", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/social/core", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/social/microfeed", &["Read", "Write", "Manage", "FullControl"]),
+    ("http://sharepoint/taxonomy", &["Read", "Write"]),
+    ("http://sharepoint/search", &["QueryAsUserIgnoreAppPrincipal"]),
+];
+
+fn text_fields(p: &Profile) -> Vec<(String, &str)> {
+    let mut v = vec![
+        ("vendor".to_string(), p.vendor.as_str()),
+        ("product".to_string(), p.product.as_str()),
+        ("version".to_string(), p.version.as_str()),
+        ("title".to_string(), p.title.as_str()),
+        ("app.display_name".to_string(), p.app.display_name.as_str()),
+        ("source.url".to_string(), p.source.url.as_str()),
+    ];
+    if let Some(s) = &p.summary {
+        v.push(("summary".into(), s));
+    }
+    for (i, n) in p.notes.iter().enumerate() {
+        v.push((format!("notes[{i}]"), n));
+    }
+    for (i, c) in p.corrections.iter().enumerate() {
+        v.push((format!("corrections[{i}].reason"), &c.reason));
+    }
+    v
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
+}
+
+pub fn is_env_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Turns serde_yaml's error into a diagnostic at its position, with a suggestion for an unknown
+/// field or variant.
+fn yaml_error(spans: &Spans, e: &serde_yaml::Error) -> Diagnostic {
+    let full = e.to_string();
+    // serde_yaml writes "path: message at line L column C"; position comes from location().
+    let message = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => full.as_str(),
+    };
+    let (path, message) = match message.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_string()), m.to_string()),
+        _ => (None, message.to_string()),
+    };
+    let location = e.location().map(|l| spans.at(l.line(), l.column(), path.clone(), None));
+    let location = location.or_else(|| Some(crate::diagnostic::Location::file(spans.file())));
+    let mut d = Diagnostic::error(message.clone()).at(location);
+    // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected ..."
+    let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if (message.starts_with("unknown field") || message.starts_with("unknown variant")) && ticked.len() > 1 {
+        if let Some(s) = suggest::nearest(ticked[0], ticked[1..].iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+    } else if message.starts_with("missing field") {
+        d = d.help("add the field; see profiles/FORMAT.md for every field and its meaning");
+    }
+    d
+}
+
+/// Built-in profiles plus any from `--profiles` folders; user profiles may not reuse built-in ids.
+#[derive(Debug, Default)]
+pub struct ProfileSet {
+    pub profiles: Vec<LoadedProfile>,
+}
+
+impl ProfileSet {
+    /// Parses the built-in profiles (a broken one is a bug, caught by the tests).
+    pub fn builtin() -> Result<ProfileSet, InputError> {
+        let mut profiles = Vec::with_capacity(BUILTIN_PROFILES.len());
+        for b in BUILTIN_PROFILES {
+            let mut p = LoadedProfile::parse(&format!("built-in:{}.yaml", b.id), b.text)?;
+            p.builtin = true;
+            profiles.push(p);
+        }
+        Ok(ProfileSet { profiles })
+    }
+
+    /// Adds every `*.yaml`/`*.yml` file of `dir`, in name order.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), InputError> {
+        let entries = fs::read_dir(dir)
+            .map_err(|e| InputError::msg(format!("cannot read profiles folder `{}`: {e}", dir.display())))?;
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+            .collect();
+        paths.sort();
+        let mut errors = Vec::new();
+        for path in paths {
+            match LoadedProfile::from_file(&path) {
+                Ok(p) => {
+                    if let Err(e) = self.add(p) {
+                        errors.extend(e.diagnostics);
+                    }
+                }
+                Err(e) => errors.extend(e.diagnostics),
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(InputError::new(errors)) }
+    }
+
+    /// Adds one profile, refusing an id or alias already taken.
+    pub fn add(&mut self, p: LoadedProfile) -> Result<(), InputError> {
+        for name in std::iter::once(&p.profile.id).chain(&p.profile.aliases) {
+            if let Some(other) = self.find(name) {
+                return Err(InputError::one(
+                    Diagnostic::error(format!(
+                        "profile name `{name}` is already used by `{}` ({})",
+                        other.profile.id, other.origin
+                    ))
+                    .at(p.spans.locate("id"))
+                    .help("give the profile a different id or alias"),
+                ));
+            }
+        }
+        self.profiles.push(p);
+        Ok(())
+    }
+
+    pub fn find(&self, name: &str) -> Option<&LoadedProfile> {
+        self.profiles
+            .iter()
+            .find(|p| p.profile.id == name)
+            .or_else(|| self.profiles.iter().find(|p| p.profile.aliases.iter().any(|a| a == name)))
+    }
+
+    /// Finds a profile by id or alias, or reads it from a file path.
+    pub fn resolve(&self, name: &str) -> Result<LoadedProfileRef<'_>, InputError> {
+        if let Some(p) = self.find(name) {
+            return Ok(LoadedProfileRef::Borrowed(p));
+        }
+        let path = Path::new(name);
+        if name.ends_with(".yaml") || name.ends_with(".yml") || path.is_file() {
+            return LoadedProfile::from_file(path).map(|p| LoadedProfileRef::Owned(Box::new(p)));
+        }
+        let names: Vec<&str> = self
+            .profiles
+            .iter()
+            .flat_map(|p| std::iter::once(p.profile.id.as_str()).chain(p.profile.aliases.iter().map(String::as_str)))
+            .collect();
+        let mut d = Diagnostic::error(format!("unknown profile `{}`", name.escape_debug()))
+            .note("run `m365-runbook list` for the profiles available, or give a path to a profile file");
+        if let Some(s) = suggest::nearest(name, names.iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        Err(InputError::one(d))
+    }
+}
+
+/// A profile from the set, or one read from a file for this run.
+pub enum LoadedProfileRef<'a> {
+    Borrowed(&'a LoadedProfile),
+    Owned(Box<LoadedProfile>),
+}
+
+impl std::ops::Deref for LoadedProfileRef<'_> {
+    type Target = LoadedProfile;
+    fn deref(&self) -> &LoadedProfile {
+        match self {
+            LoadedProfileRef::Borrowed(p) => p,
+            LoadedProfileRef::Owned(p) => p,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "id: acme-1
+vendor: Acme
+product: Acme Backup
+version: '1'
+title: Acme Backup 1
+source:
+  url: https://example.com/setup
+  date: '2024-01-31'
+app:
+  display_name: Acme Backup
+permissions:
+  - api: Microsoft Graph
+    application: [User.Read.All]
+inputs:
+  via: environment
+  values:
+    - name: ACME_CLIENT_ID
+      from: client_id
+";
+
+    #[test]
+    fn parses_a_minimal_profile_with_defaults() {
+        let p = LoadedProfile::parse("acme.yaml", MINIMAL).expect("parses").profile;
+        assert_eq!(p.id, "acme-1");
+        assert_eq!(p.app.credential, super::super::CredentialKind::Secret);
+        assert!(p.app.unattended);
+        assert_eq!(p.permissions[0].application, vec!["User.Read.All"]);
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_and_nearest_field() {
+        let text = MINIMAL.replace("    application: [User.Read.All]", "    aplication: [User.Read.All]");
+        let err = LoadedProfile::parse("acme.yaml", &text).expect_err("unknown field");
+        let d = &err.diagnostics[0];
+        let loc = d.location.as_ref().expect("location");
+        assert_eq!((loc.file.as_str(), loc.line), ("acme.yaml", 13));
+        assert!(d.message.starts_with("unknown field `aplication`"), "{}", d.message);
+        assert_eq!(d.help.as_deref(), Some("did you mean `application`?"));
+        assert_eq!(loc.path.as_deref(), Some("permissions[0]"));
+    }
+
+    #[test]
+    fn yaml_syntax_error_is_located() {
+        let text = MINIMAL.replace("vendor: Acme", "vendor: [Acme");
+        let err = LoadedProfile::parse("acme.yaml", &text).expect_err("syntax");
+        let loc = err.diagnostics[0].location.as_ref().expect("location");
+        assert_eq!(loc.file, "acme.yaml");
+        assert!(loc.line >= 2, "{loc:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let text = MINIMAL.replace("vendor: Acme\n", "vendor: Acme\nvendor: Other\n");
+        let err = LoadedProfile::parse("acme.yaml", &text).expect_err("duplicate");
+        assert!(err.to_string().contains("duplicate field `vendor`"), "{err}");
+    }
+
+    #[test]
+    fn shape_errors_point_at_the_field() {
+        let text = MINIMAL.replace("date: '2024-01-31'", "date: '31/01/2024'").replace("ACME_CLIENT_ID", "acme-id");
+        let err = LoadedProfile::parse("acme.yaml", &text).expect_err("shape");
+        let lines: Vec<usize> = err.diagnostics.iter().map(|d| d.location.as_ref().map_or(0, |l| l.line)).collect();
+        assert_eq!(lines, vec![8, 17], "{err}");
+    }
+
+    #[test]
+    fn add_in_scope_and_right_are_checked_with_suggestions() {
+        let text = format!(
+            "{MINIMAL}sharepoint:\n  add_in:\n    allow_app_only_policy: true\n    requests:\n      - scope: http://sharepoint/content/tenant\n        right: FullControll\n"
+        );
+        let err = LoadedProfile::parse("acme.yaml", &text).expect_err("right");
+        assert_eq!(err.diagnostics[0].help.as_deref(), Some("did you mean `FullControl`?"), "{err}");
+    }
+
+    #[test]
+    fn every_builtin_profile_parses() {
+        let set = ProfileSet::builtin().expect("built-in profiles parse");
+        assert_eq!(set.profiles.len(), BUILTIN_PROFILES.len());
+    }
+
+    #[test]
+    fn unknown_profile_suggests_the_nearest() {
+        let set = ProfileSet::builtin().expect("built-ins");
+        let err = set.resolve("corso-2023-9").err().expect("unknown");
+        assert_eq!(err.diagnostics[0].help.as_deref(), Some("did you mean `corso-2023-09`?"));
+    }
+}

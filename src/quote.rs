@@ -1,0 +1,163 @@
+//! Quoting, one function per target language. Every value a template places into an artefact
+//! goes through exactly one of these (a test checks the templates), so a quote, `$`, backtick or
+//! newline in an app name can never become code.
+
+/// Bash: a single-quoted word. Inside single quotes nothing is special except `'`, which is
+/// closed, escaped and reopened: `it's` -> `'it'\''s'`. NUL cannot be carried (callers refuse it).
+pub fn bash(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// PowerShell: a single-quoted (verbatim) string. PowerShell treats the typographic single
+/// quotes U+2018..U+201B like `'`, so each of those is doubled too; nothing else is special.
+pub fn powershell(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// dotenv: dotenv readers disagree on escapes, so only values every reader takes the same way
+/// are written: bare when made of `[A-Za-z0-9._:/@+-]`, else single-quoted when free of `'`,
+/// newlines and `\`. Anything else is refused (the caller reports it).
+pub fn dotenv(value: &str) -> Option<String> {
+    let bare = |c: char| c.is_ascii_alphanumeric() || "._:/@+-".contains(c);
+    if !value.is_empty() && value.chars().all(bare) {
+        Some(value.to_string())
+    } else if !value.chars().any(|c| c == '\'' || c == '\\' || c.is_control()) {
+        Some(format!("'{value}'"))
+    } else {
+        None
+    }
+}
+
+/// Markdown (CommonMark and MDX) inline text: backslash-escapes every character that could
+/// start markup, an HTML tag, a JSX tag or expression, a table cell break or a Liquid tag;
+/// line breaks become spaces so a value stays in its table cell or sentence.
+pub fn markdown(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    // At the start of a line, `-`, `+`, `=` or `1.` / `1)` begin a list or a setext underline.
+    let digits = value.chars().take_while(char::is_ascii_digit).count();
+    let block_marker = if value.starts_with(['-', '+', '=']) {
+        Some(0)
+    } else if digits > 0 && value[digits..].starts_with(['.', ')']) {
+        Some(digits)
+    } else {
+        None
+    };
+    for (i, c) in value.chars().enumerate() {
+        if block_marker == Some(i) {
+            out.push('\\');
+        }
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown inline code: the value verbatim between backtick fences longer than any run of
+/// backticks inside it (CommonMark 6.1), padded with a space where it starts or ends with one.
+pub fn markdown_code(value: &str) -> String {
+    let value = value.replace(['\r', '\n'], " ");
+    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') || value.is_empty() { " " } else { "" };
+    format!("{fence}{pad}{value}{pad}{fence}")
+}
+
+/// One line inside a fenced code block: kept verbatim, on one line, and unable to close the
+/// fence (a line starting with a backtick or tilde could).
+pub fn markdown_fenced(value: &str) -> String {
+    let line = value.replace(['\r', '\n'], " ");
+    if line.trim_start().starts_with(['`', '~']) { format!(" {line}") } else { line }
+}
+
+/// A Markdown link destination: percent-encodes what would end or break it.
+pub fn markdown_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '`' => out.push_str("%60"),
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '|' => out.push_str("%7C"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bash_single_quotes_and_escapes_quotes_only() {
+        assert_eq!(bash("Corso Backup"), "'Corso Backup'");
+        assert_eq!(bash("it's"), r"'it'\''s'");
+        assert_eq!(bash("$(rm -rf /) `x` \"y\""), "'$(rm -rf /) `x` \"y\"'");
+        assert_eq!(bash(""), "''");
+    }
+
+    #[test]
+    fn powershell_doubles_every_kind_of_single_quote() {
+        assert_eq!(powershell("it's"), "'it''s'");
+        assert_eq!(powershell("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
+        assert_eq!(powershell("$env:x `n \"y\""), "'$env:x `n \"y\"'");
+    }
+
+    #[test]
+    fn dotenv_writes_only_unambiguous_values() {
+        assert_eq!(dotenv("contoso.onmicrosoft.com").as_deref(), Some("contoso.onmicrosoft.com"));
+        assert_eq!(dotenv("<set me>").as_deref(), Some("'<set me>'"));
+        assert_eq!(dotenv("it's"), None);
+        assert_eq!(dotenv("a\nb"), None);
+        assert_eq!(dotenv("a\\b"), None);
+    }
+
+    #[test]
+    fn markdown_text_cannot_open_markup() {
+        assert_eq!(markdown("<b>{x}</b> | *y*"), r"\<b\>\{x\}\</b\> \| \*y\*");
+        assert_eq!(markdown("a\nb"), "a b");
+        assert_eq!(markdown("{% hint %}"), r"\{% hint %\}");
+        assert_eq!(markdown("Corso (2023) $5!"), "Corso (2023) $5!");
+        assert_eq!(markdown("- item"), r"\- item");
+        assert_eq!(markdown("1. item"), r"1\. item");
+    }
+
+    #[test]
+    fn markdown_code_fences_outgrow_the_content() {
+        assert_eq!(markdown_code("User.Read.All"), "`User.Read.All`");
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x"), "`` `x ``");
+    }
+}

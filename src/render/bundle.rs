@@ -1,0 +1,42 @@
+//! A bundle: the artefacts of one render, in memory, as relative path -> text.
+
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bundle {
+    files: BTreeMap<String, BundleFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleFile {
+    pub text: String,
+    /// Scripts are written executable (0755), everything else 0644.
+    pub executable: bool,
+}
+
+impl Bundle {
+    pub fn insert(&mut self, path: &str, text: String, executable: bool) {
+        self.files.insert(path.to_string(), BundleFile { text, executable });
+    }
+
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|f| f.text.as_str())
+    }
+
+    /// Files in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &BundleFile)> {
+        self.files.iter().map(|(p, f)| (p.as_str(), f))
+    }
+
+    pub fn paths(&self) -> Vec<&str> {
+        self.files.keys().map(String::as_str).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}

@@ -1,0 +1,112 @@
+//! `bundle.json`: a machine-readable index of the bundle (profile, values, files, resolved
+//! permissions with their GUIDs, warnings).
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::plan::Plan;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    generator: Generator<'a>,
+    profile: ProfileRef<'a>,
+    values: Values<'a>,
+    files: &'a [&'a str],
+    permissions: Vec<Permission<'a>>,
+    #[serde(rename = "requiredResourceAccess")]
+    required_resource_access: Vec<super::manifest::RequiredResourceAccess<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sharepoint_add_in: Option<&'a crate::profile::AddIn>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sharepoint_tenant_settings: &'a [crate::profile::TenantSetting],
+    inputs: &'a crate::profile::Inputs,
+    warnings: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct Generator<'a> {
+    name: &'static str,
+    version: &'static str,
+    catalog_snapshot: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProfileRef<'a> {
+    id: &'a str,
+    vendor: &'a str,
+    product: &'a str,
+    version: &'a str,
+    title: &'a str,
+    source: &'a crate::profile::Source,
+}
+
+#[derive(Serialize)]
+struct Values<'a> {
+    tenant: &'a str,
+    tenant_domain: &'a str,
+    tenant_id: Option<String>,
+    client_id: Option<String>,
+    app_name: &'a str,
+    credential: &'static str,
+    secret_years: u8,
+    cloud: &'a str,
+}
+
+#[derive(Serialize)]
+struct Permission<'a> {
+    api: &'a str,
+    resource_app_id: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+}
+
+pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> String {
+    let p = plan.profile;
+    let index = Index {
+        generator: Generator {
+            name: "m365-runbook",
+            version: env!("CARGO_PKG_VERSION"),
+            catalog_snapshot: plan.catalog_date,
+        },
+        profile: ProfileRef {
+            id: &p.id,
+            vendor: &p.vendor,
+            product: &p.product,
+            version: &p.version,
+            title: &p.title,
+            source: &p.source,
+        },
+        values: Values {
+            tenant: plan.tenant.as_str(),
+            tenant_domain: &plan.tenant_domain,
+            tenant_id: plan.tenant_id.as_ref().map(ToString::to_string),
+            client_id: plan.client_id.as_ref().map(ToString::to_string),
+            app_name: &plan.app_name,
+            credential: plan.credential.as_str(),
+            secret_years: plan.secret_years.get(),
+            cloud: &plan.cloud.id,
+        },
+        files,
+        permissions: plan
+            .apis
+            .iter()
+            .flat_map(|a| {
+                a.permissions.iter().map(|perm| Permission {
+                    api: a.resource.display_name,
+                    resource_app_id: a.resource.app_id,
+                    name: perm.data.name,
+                    kind: perm.kind.entra_type(),
+                    id: perm.data.id,
+                })
+            })
+            .collect(),
+        required_resource_access: super::manifest::required_resource_access(plan),
+        sharepoint_add_in: plan.add_in,
+        sharepoint_tenant_settings: plan.tenant_settings,
+        inputs: &p.inputs,
+        warnings,
+    };
+    super::json_text(&index)
+}

@@ -1,0 +1,39 @@
+//! `app-manifest.json`: the `requiredResourceAccess` array, as `az ad app create
+//! --required-resource-accesses @app-manifest.json` and the portal's manifest editor take it.
+
+use serde::Serialize;
+
+use crate::plan::Plan;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequiredResourceAccess<'a> {
+    pub resource_app_id: &'a str,
+    pub resource_access: Vec<ResourceAccess<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ResourceAccess<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+/// One entry per API, in the plan's order; permissions by type then name.
+pub fn required_resource_access<'a>(plan: &'a Plan<'_>) -> Vec<RequiredResourceAccess<'a>> {
+    plan.apis
+        .iter()
+        .map(|api| RequiredResourceAccess {
+            resource_app_id: api.resource.app_id,
+            resource_access: api
+                .permissions
+                .iter()
+                .map(|p| ResourceAccess { id: p.data.id, kind: p.kind.entra_type() })
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn render(plan: &Plan<'_>) -> String {
+    super::json_text(&required_resource_access(plan))
+}

@@ -1,0 +1,168 @@
+//! The template engine: built-in templates compiled in, user templates winning per file, and the
+//! quoting filters registered once. Autoescape is off: each template quotes explicitly with the
+//! filter of its own language (`sh`, `ps`, `dotenv`, `md`, `md_code`, `md_url`, `comment`).
+
+use std::fs;
+use std::path::Path;
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::quote;
+
+/// Built-in templates: (name, text). The name is the file written, plus `.tera`.
+pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("app.env.tera", include_str!("../../templates/app.env.tera")),
+    ("env.ps1.tera", include_str!("../../templates/env.ps1.tera")),
+    ("env.sh.tera", include_str!("../../templates/env.sh.tera")),
+    ("register-app.ps1.tera", include_str!("../../templates/register-app.ps1.tera")),
+    ("register-app.sh.tera", include_str!("../../templates/register-app.sh.tera")),
+    ("runbook.md.tera", include_str!("../../templates/runbook.md.tera")),
+    ("sharepoint-tenant.ps1.tera", include_str!("../../templates/sharepoint-tenant.ps1.tera")),
+];
+
+/// The filters each kind of file may use on a value, by the file's extension (test-enforced).
+pub fn filters_for(template: &str) -> &'static [&'static str] {
+    let name = template.trim_end_matches(".tera");
+    if name.ends_with(".sh") {
+        &["sh", "comment", "ident"]
+    } else if name.ends_with(".ps1") {
+        &["ps", "comment", "ident"]
+    } else if name.ends_with(".env") {
+        &["dotenv", "comment", "ident"]
+    } else if name.ends_with(".md") {
+        &["md", "md_code", "md_url", "md_fenced"]
+    } else {
+        &[]
+    }
+}
+
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// The built-in templates.
+    pub fn builtin() -> Result<Templates, InputError> {
+        Templates::with_overrides(None)
+    }
+
+    /// Built-ins, with every `NAME.tera` file of `dir` replacing the built-in of that name.
+    pub fn with_overrides(dir: Option<&Path>) -> Result<Templates, InputError> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(Vec::<&str>::new());
+        register_filters(&mut tera);
+        // (name, origin shown in messages, text)
+        let mut sources: Vec<(&str, String, String)> =
+            BUILTIN_TEMPLATES.iter().map(|(n, t)| (*n, format!("built-in:{n}"), t.to_string())).collect();
+        if let Some(dir) = dir {
+            unknown_overrides(dir)?;
+            for (name, origin, text) in &mut sources {
+                let path = dir.join(&**name);
+                if path.is_file() {
+                    *text = fs::read_to_string(&path)
+                        .map_err(|e| InputError::msg(format!("cannot read template `{}`: {e}", path.display())))?;
+                    *origin = path.display().to_string();
+                }
+            }
+        }
+        let mut problems = Vec::new();
+        for (name, origin, text) in &sources {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                problems.push(template_error(origin, text, &e));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(InputError::new(problems));
+        }
+        Ok(Templates { tera })
+    }
+
+    /// Renders the template `name` (e.g. `runbook.md.tera`) with `context`.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, InputError> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| InputError::one(Diagnostic::error(format!("template `{name}` failed: {}", error_chain(&e)))))
+    }
+}
+
+/// A file in the overrides folder that matches no template is most likely a typo.
+fn unknown_overrides(dir: &Path) -> Result<(), InputError> {
+    let entries = fs::read_dir(dir)
+        .map_err(|e| InputError::msg(format!("cannot read templates folder `{}`: {e}", dir.display())))?;
+    let known: Vec<&str> = BUILTIN_TEMPLATES.iter().map(|(n, _)| *n).collect();
+    let mut problems = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".tera") && !known.contains(&name.as_str()) {
+            let mut d = Diagnostic::error(format!("`{}` does not override any template", entry.path().display()))
+                .note(format!("templates: {}", known.join(", ")));
+            if let Some(s) = crate::suggest::nearest(&name, known.iter().copied()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            problems.push(d);
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(InputError::new(problems)) }
+}
+
+fn template_error(name: &str, text: &str, e: &tera::Error) -> Diagnostic {
+    let mut location = Location::file(name);
+    if let tera::ErrorKind::SyntaxError(report) = e.kind() {
+        let span = report.span();
+        location.line = span.start_line;
+        location.column = span.start_col + 1;
+        location.line_text = text.lines().nth(span.start_line.saturating_sub(1)).map(str::to_string);
+        location.width = 1;
+        return Diagnostic::error(format!("template syntax error: {}", report.message())).at(Some(location));
+    }
+    Diagnostic::error(format!("template error: {}", error_chain(e))).at(Some(location))
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+fn text_of(v: &Value) -> String {
+    match v.as_str() {
+        Some(s) => s.to_string(),
+        None => v.to_string(),
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("sh", |v: &Value, _: Kwargs, _: &State| quote::bash(&text_of(v)));
+    tera.register_filter("ps", |v: &Value, _: Kwargs, _: &State| match v.as_bool() {
+        Some(true) => "$true".to_string(),
+        Some(false) => "$false".to_string(),
+        None if v.is_number() => v.to_string(),
+        None => quote::powershell(&text_of(v)),
+    });
+    tera.register_filter("dotenv", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let text = text_of(v);
+        quote::dotenv(&text).ok_or_else(|| {
+            tera::Error::message(format!("`{}` cannot be written to a dotenv file", text.escape_debug()))
+        })
+    });
+    tera.register_filter("md", |v: &Value, _: Kwargs, _: &State| quote::markdown(&text_of(v)));
+    tera.register_filter("md_code", |v: &Value, _: Kwargs, _: &State| quote::markdown_code(&text_of(v)));
+    tera.register_filter("md_fenced", |v: &Value, _: Kwargs, _: &State| quote::markdown_fenced(&text_of(v)));
+    tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| quote::markdown_url(&text_of(v)));
+    // Names the loader already checked (variable names, Set-SPOTenant parameters); re-checked so a
+    // custom template cannot place anything else unquoted.
+    tera.register_filter("ident", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let text = text_of(v);
+        let ok = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok { Ok(text) } else { Err(tera::Error::message(format!("`{}` is not an identifier", text.escape_debug()))) }
+    });
+    // Comments end at a line break: keep a value on its comment line.
+    tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| text_of(v).replace(['\r', '\n'], " "));
+}

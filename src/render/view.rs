@@ -1,0 +1,220 @@
+//! What templates see: a flat, serialisable view of a plan. Raw values only; each template quotes
+//! them for its own language.
+
+use serde::Serialize;
+
+use crate::catalog::Kind;
+use crate::diagnostic::Diagnostic;
+use crate::plan::Plan;
+use crate::profile::{InputChannel, InputSource, SettingValue};
+
+#[derive(Serialize)]
+pub struct View<'a> {
+    pub header: String,
+    pub tool_version: &'static str,
+    pub catalog_date: &'a str,
+    pub profile: &'a crate::profile::Profile,
+    pub origin: &'a str,
+    pub tenant: &'a str,
+    pub tenant_domain: &'a str,
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    pub sign_in_tenant: String,
+    pub app_name: &'a str,
+    pub sign_in_audience: &'static str,
+    pub credential: &'static str,
+    pub secret_years: u8,
+    pub cloud: &'a crate::cloud::Cloud,
+    pub sharepoint_admin_url: String,
+    pub consent_url: String,
+    pub cert_name: String,
+    pub apis: Vec<ApiView<'a>>,
+    pub has_application: bool,
+    pub has_delegated: bool,
+    pub add_in: Option<AddInView<'a>>,
+    pub tenant_settings: Vec<SettingView<'a>>,
+    pub inputs_via: &'static str,
+    pub inputs: Vec<InputView<'a>>,
+    pub has_secret_input: bool,
+    pub warnings: Vec<WarningView>,
+    pub corrections: Vec<CorrectionView<'a>>,
+    pub files: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ApiView<'a> {
+    pub name: &'a str,
+    pub app_id: &'a str,
+    pub retired: bool,
+    pub application: Vec<PermissionView<'a>>,
+    pub delegated: Vec<PermissionView<'a>>,
+    /// Delegated permission names joined by spaces: the `scope` of an oauth2PermissionGrant.
+    pub delegated_scope: String,
+}
+
+#[derive(Serialize)]
+pub struct PermissionView<'a> {
+    pub name: &'a str,
+    pub id: &'a str,
+    pub kind: &'static str,
+    pub entra_type: &'static str,
+    pub summary: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct AddInView<'a> {
+    pub xml: String,
+    pub appinv_url: String,
+    pub allow_app_only_policy: bool,
+    pub requests: &'a [crate::profile::AddInRequest],
+}
+
+#[derive(Serialize)]
+pub struct SettingView<'a> {
+    pub name: &'a str,
+    pub value: &'a SettingValue,
+}
+
+#[derive(Serialize)]
+pub struct InputView<'a> {
+    pub name: &'a str,
+    pub from: &'static str,
+    /// What the value is, for people: "Application (client) ID".
+    pub label: &'static str,
+    /// The value when known at render time.
+    pub value: Option<String>,
+    /// Shown where the value is not known yet; cannot pass for a real value.
+    pub placeholder: String,
+    pub secret: bool,
+    /// The shell variable holding it at the end of the registration scripts.
+    pub script_var: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct WarningView {
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionView<'a> {
+    pub published: String,
+    pub corrected: Option<String>,
+    pub reason: &'a str,
+}
+
+pub fn build<'a>(plan: &'a Plan<'_>, warnings: &[Diagnostic], files: &[&str], header: &str) -> View<'a> {
+    let profile = plan.profile;
+    let apis = plan
+        .apis
+        .iter()
+        .map(|a| {
+            let perms = |kind: Kind| -> Vec<PermissionView<'a>> {
+                a.of_kind(kind)
+                    .map(|p| PermissionView {
+                        name: p.data.name,
+                        id: p.data.id,
+                        kind: kind.as_str(),
+                        entra_type: kind.entra_type(),
+                        summary: p.data.summary(),
+                    })
+                    .collect()
+            };
+            let delegated = perms(Kind::Delegated);
+            let delegated_scope = delegated.iter().map(|p| p.name).collect::<Vec<_>>().join(" ");
+            ApiView {
+                name: a.resource.display_name,
+                app_id: a.resource.app_id,
+                retired: a.resource.is_retired(),
+                application: perms(Kind::Application),
+                delegated,
+                delegated_scope,
+            }
+        })
+        .collect();
+    let inputs: Vec<InputView> = profile.inputs.values.iter().map(|i| input_view(plan, &i.name, i.from)).collect();
+    let client = plan.client_id.as_ref().map_or_else(|| "APPLICATION_CLIENT_ID".to_string(), ToString::to_string);
+    View {
+        header: header.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        catalog_date: plan.catalog_date,
+        profile,
+        origin: plan.origin,
+        tenant: plan.tenant.as_str(),
+        tenant_domain: &plan.tenant_domain,
+        tenant_id: plan.tenant_id.as_ref().map(ToString::to_string),
+        client_id: plan.client_id.as_ref().map(ToString::to_string),
+        sign_in_tenant: plan.sign_in_tenant(),
+        app_name: &plan.app_name,
+        sign_in_audience: profile.app.sign_in_audience.as_str(),
+        credential: plan.credential.as_str(),
+        secret_years: plan.secret_years.get(),
+        cloud: &plan.cloud,
+        sharepoint_admin_url: plan.sharepoint_admin_url(),
+        consent_url: format!("{}/{}/adminconsent?client_id={client}", plan.cloud.login, plan.sign_in_tenant()),
+        cert_name: format!("{}-{}", plan.tenant, profile.id),
+        apis,
+        has_application: plan.application_permissions().next().is_some(),
+        has_delegated: plan.has_delegated(),
+        add_in: plan.add_in.map(|a| AddInView {
+            xml: super::appinv::render(a, header),
+            appinv_url: format!("{}/_layouts/15/appinv.aspx", plan.sharepoint_admin_url()),
+            allow_app_only_policy: a.allow_app_only_policy,
+            requests: &a.requests,
+        }),
+        tenant_settings: plan.tenant_settings.iter().map(|s| SettingView { name: &s.name, value: &s.value }).collect(),
+        inputs_via: match profile.inputs.via {
+            InputChannel::Environment => "environment",
+            InputChannel::Form => "form",
+        },
+        has_secret_input: inputs.iter().any(|i| i.secret),
+        inputs,
+        warnings: warnings
+            .iter()
+            .map(|d| WarningView {
+                code: d.code.clone().unwrap_or_default(),
+                message: d.message.clone(),
+                help: d.help.clone(),
+            })
+            .collect(),
+        corrections: profile
+            .corrections
+            .iter()
+            .map(|c| CorrectionView {
+                published: format!("{} | {} | {}", c.published.api, c.published.name, c.published.kind),
+                corrected: c.corrected.as_ref().map(|r| format!("{} | {} | {}", r.api, r.name, r.kind)),
+                reason: &c.reason,
+            })
+            .collect(),
+        files: files.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+fn input_view<'a>(plan: &Plan<'_>, name: &'a str, from: InputSource) -> InputView<'a> {
+    let (from_key, label, value, script_var) = match from {
+        InputSource::TenantId => {
+            ("tenant_id", "Directory (tenant) ID", plan.tenant_id.as_ref().map(ToString::to_string), "TENANT_ID")
+        }
+        InputSource::TenantDomain => {
+            ("tenant_domain", "Tenant domain", Some(plan.tenant_domain.clone()), "TENANT_DOMAIN")
+        }
+        InputSource::ClientId => {
+            ("client_id", "Application (client) ID", plan.client_id.as_ref().map(ToString::to_string), "APP_ID")
+        }
+        InputSource::ClientSecret => ("client_secret", "Client secret value", None, "SECRET"),
+        InputSource::CertificatePath => {
+            ("certificate_path", "Certificate and private key file (PEM)", None, "PEM_FILE")
+        }
+        InputSource::CertificateThumbprint => ("certificate_thumbprint", "Certificate thumbprint", None, "THUMBPRINT"),
+    };
+    InputView {
+        name,
+        from: from_key,
+        label,
+        value,
+        placeholder: format!("<fill in: {}>", label.to_lowercase()),
+        secret: from == InputSource::ClientSecret,
+        script_var,
+    }
+}

@@ -1,0 +1,128 @@
+//! The per-render values: which tenant, which cloud, what to call the app, which credential.
+
+use serde::Serialize;
+
+use crate::guid::Guid;
+use crate::profile::CredentialKind;
+use crate::tenant::TenantName;
+
+/// Values for one render, each already validated (see the `FromStr` of each type).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Values {
+    pub tenant: TenantName,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<Guid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<Guid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<AppName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_years: Option<SecretYears>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<String>,
+}
+
+impl Values {
+    pub fn for_tenant(tenant: TenantName) -> Values {
+        Values {
+            tenant,
+            tenant_id: None,
+            client_id: None,
+            app_name: None,
+            credential: None,
+            secret_years: None,
+            cloud: None,
+        }
+    }
+}
+
+/// An application display name: printable text, 1 to 120 characters, no leading or trailing
+/// space. Quotes and shell metacharacters are fine: every artefact quotes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppName(String);
+
+impl AppName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for AppName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AppName, String> {
+        let shown = s.escape_debug();
+        if s.trim().is_empty() {
+            return Err("the app name is empty".into());
+        }
+        if let Some(c) = s.chars().find(|c| c.is_control() || is_invisible(*c)) {
+            return Err(format!(
+                "app name `{shown}` contains the control or invisible character U+{:04X}; app names must be printable text",
+                c as u32
+            ));
+        }
+        if s.trim() != s {
+            return Err(format!("app name `{shown}` starts or ends with white space"));
+        }
+        if s.chars().count() > 120 {
+            return Err(format!("app name `{shown}` is longer than 120 characters"));
+        }
+        Ok(AppName(s.to_string()))
+    }
+}
+
+/// Characters that change how text displays without showing: bidirectional controls, zero-width
+/// characters and the byte-order mark. A name with them reads differently from what it is.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Client secret lifetime in years. Microsoft's portal allows at most two years and recommends
+/// less than one (learn.microsoft.com, "Add credentials"); az's default is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SecretYears(u8);
+
+impl SecretYears {
+    pub const DEFAULT: SecretYears = SecretYears(1);
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for SecretYears {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<SecretYears, String> {
+        match s.parse::<u8>() {
+            Ok(n @ 1..=2) => Ok(SecretYears(n)),
+            _ => Err(format!(
+                "secret lifetime `{}` is not allowed: give 1 or 2 years (Microsoft allows at most 2 and recommends 1 or less)",
+                s.escape_debug()
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_names_allow_quotes_but_not_control_or_invisible_characters() {
+        assert!("O'Brien \"Backup\" $(x) `y`".parse::<AppName>().is_ok());
+        for bad in ["", "  ", "a\nb", "a\u{0}b", "a\u{202E}b", "\u{FEFF}a", " a", &"x".repeat(121)] {
+            assert!(bad.parse::<AppName>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secret_years_are_one_or_two() {
+        assert_eq!("2".parse::<SecretYears>().map(SecretYears::get), Ok(2));
+        for bad in ["0", "3", "99", "-1", "one"] {
+            assert!(bad.parse::<SecretYears>().is_err(), "{bad}");
+        }
+    }
+}

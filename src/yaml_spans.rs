@@ -1,0 +1,160 @@
+//! Where each node of a YAML document is, by path (`permissions[0].application[3]`).
+//!
+//! serde gives us typed values but not their positions; this walks the same text with an event
+//! parser and records the start of every node, so any error found after parsing can still name
+//! the file, line and column it comes from.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::diagnostic::Location;
+
+#[derive(Debug, Default)]
+pub struct Spans {
+    file: String,
+    lines: Vec<String>,
+    nodes: HashMap<String, (usize, usize)>,
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, index: usize },
+}
+
+impl Spans {
+    /// Indexes `text`. A text the event parser rejects gives an empty index: the typed parser
+    /// reports that error itself, with its own position.
+    pub fn index(file: &str, text: &str) -> Spans {
+        let mut spans =
+            Spans { file: file.to_string(), lines: text.lines().map(str::to_string).collect(), nodes: HashMap::new() };
+        let mut parser = Parser::new_from_str(text);
+        let mut stack: Vec<Frame> = Vec::new();
+        while let Ok((event, mark)) = parser.next_token() {
+            match event {
+                Event::StreamEnd => break,
+                Event::Scalar(value, style, ..) => {
+                    if let Some(Frame::Map { path, key }) = stack.last_mut()
+                        && key.is_none()
+                    {
+                        // A mapping key: remember it, and where it is (for missing values).
+                        let child = join_key(path, &value);
+                        *key = Some(value);
+                        spans.record(format!("{child}#key"), mark);
+                        continue;
+                    }
+                    let path = spans.next_child(&mut stack);
+                    // An empty value (`key:` and nothing) is placed on the next line by the
+                    // parser; point at its key instead.
+                    if !(value.is_empty() && style == TScalarStyle::Plain) {
+                        spans.record(path, mark);
+                    }
+                }
+                Event::Alias(_) => {
+                    let path = spans.next_child(&mut stack);
+                    spans.record(path, mark);
+                }
+                Event::SequenceStart(..) => {
+                    let path = spans.next_child(&mut stack);
+                    spans.record(path.clone(), mark);
+                    stack.push(Frame::Seq { path, index: 0 });
+                }
+                Event::MappingStart(..) => {
+                    let path = spans.next_child(&mut stack);
+                    spans.record(path.clone(), mark);
+                    stack.push(Frame::Map { path, key: None });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        spans
+    }
+
+    /// The path of the node that starts now, advancing the parent's key or index.
+    fn next_child(&self, stack: &mut [Frame]) -> String {
+        match stack.last_mut() {
+            None => String::new(),
+            Some(Frame::Map { path, key }) => {
+                let k = key.take().unwrap_or_default();
+                join_key(path, &k)
+            }
+            Some(Frame::Seq { path, index }) => {
+                let p = format!("{path}[{index}]");
+                *index += 1;
+                p
+            }
+        }
+    }
+
+    fn record(&mut self, path: String, mark: Marker) {
+        // Marker lines are 1-based, columns 0-based.
+        self.nodes.entry(path).or_insert((mark.line(), mark.col() + 1));
+    }
+
+    /// The location of the node at `path`, or of its key when the value has none.
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        self.locate_with_width(path, None)
+    }
+
+    /// Like `locate`, underlining `width` characters (e.g. the offending name).
+    pub fn locate_with_width(&self, path: &str, width: Option<usize>) -> Option<Location> {
+        let (line, column) = self.nodes.get(path).or_else(|| self.nodes.get(&format!("{path}#key")))?;
+        Some(self.at(*line, *column, Some(path.to_string()), width))
+    }
+
+    /// A location at a known line and column (from the typed parser's error).
+    pub fn at(&self, line: usize, column: usize, path: Option<String>, width: Option<usize>) -> Location {
+        let line_text = self.lines.get(line.wrapping_sub(1)).cloned();
+        let width = width.unwrap_or_else(|| {
+            line_text
+                .as_deref()
+                .map(|t| {
+                    t.chars().skip(column.saturating_sub(1)).take_while(|c| !c.is_whitespace() && *c != ':').count()
+                })
+                .unwrap_or(1)
+        });
+        Location { file: self.file.clone(), line, column, path, line_text, width }
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+}
+
+fn join_key(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str =
+        "id: x\npermissions:\n  - api: Microsoft Graph\n    application:\n      - Mail.Read\n      - User.Read.All\n";
+
+    #[test]
+    fn finds_nested_sequence_items() {
+        let spans = Spans::index("p.yaml", DOC);
+        let loc = spans.locate("permissions[0].application[1]").expect("located");
+        assert_eq!((loc.line, loc.column, loc.width), (6, 9, 13));
+        assert_eq!(loc.line_text.as_deref(), Some("      - User.Read.All"));
+        let api = spans.locate("permissions[0].api").expect("located");
+        assert_eq!((api.line, api.column), (3, 10));
+    }
+
+    #[test]
+    fn falls_back_to_the_key_of_an_empty_value() {
+        let spans = Spans::index("p.yaml", "id:\nvendor: v\n");
+        let loc = spans.locate("id").expect("located");
+        assert_eq!(loc.line, 1);
+    }
+
+    #[test]
+    fn unknown_paths_are_none() {
+        assert!(Spans::index("p.yaml", DOC).locate("permissions[3]").is_none());
+    }
+}
