@@ -114,7 +114,11 @@ impl fmt::Display for Diagnostic {
             Some(code) => writeln!(f, "{}[{}]: {}", self.severity, code, self.message)?,
             None => writeln!(f, "{}: {}", self.severity, self.message)?,
         }
-        let gutter = self.location.as_ref().filter(|l| l.line > 0).map_or(1, |l| l.line.to_string().len());
+        let gutter = match &self.location {
+            Some(l) if l.line > 0 => l.line.to_string().len(),
+            Some(_) => 1,
+            None => 0,
+        };
         let pad = " ".repeat(gutter);
         if let Some(loc) = &self.location {
             let path = loc.path.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();

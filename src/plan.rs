@@ -152,10 +152,11 @@ pub fn unresolved_diagnostic(
             Diagnostic::error(format!("`{name_shown}` is a {} permission of `{api}`, not {kind}", kind.other()))
                 .help(format!("move it to `{}`, or remove it if the product does not need it", kind.other()))
         }
-        Unresolved::WrongApi { api: other } => {
-            Diagnostic::error(format!("`{name_shown}` is not a {kind} permission of `{api}`; it belongs to `{other}`"))
-                .help(format!("list it under `api: {other}`"))
-        }
+        Unresolved::WrongApi { api: other } => Diagnostic::error(format!(
+            "`{name_shown}` is not {} {kind} permission of `{api}`; it belongs to `{other}`",
+            if kind == Kind::Application { "an" } else { "a" }
+        ))
+        .help(format!("list it under `api: {other}`")),
         Unresolved::Unknown { suggestion } => {
             let d = Diagnostic::error(format!("`{api}` has no {kind} permission `{name_shown}`"));
             match suggestion {

@@ -39,7 +39,9 @@ impl Values {
 }
 
 /// An application display name: printable text, 1 to 120 characters, no leading or trailing
-/// space. Quotes and shell metacharacters are fine: every artefact quotes it.
+/// space. Single quotes, `$`, backticks and the like are fine: every artefact quotes the name.
+/// Refused are the characters that the Windows launcher of the Azure CLI (`az.cmd`, a batch
+/// file) would interpret even after correct PowerShell quoting: `"`, `%`, `&`, `|`, `<`, `>`, `^`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AppName(String);
 
@@ -63,6 +65,13 @@ impl std::str::FromStr for AppName {
                 c as u32
             ));
         }
+        if let Some(c) = s.chars().find(|c| CMD_SPECIAL.contains(*c)) {
+            return Err(format!(
+                "app name `{shown}` contains `{c}`, which az cannot take safely on Windows: az runs there through a \
+                 batch file (az.cmd) that interprets it; choose a name without {}",
+                CMD_SPECIAL.chars().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" ")
+            ));
+        }
         if s.trim() != s {
             return Err(format!("app name `{shown}` starts or ends with white space"));
         }
@@ -72,6 +81,9 @@ impl std::str::FromStr for AppName {
         Ok(AppName(s.to_string()))
     }
 }
+
+/// Characters cmd.exe interprets inside a batch file's arguments, quoted or not.
+const CMD_SPECIAL: &str = "\"%&|<>^";
 
 /// Characters that change how text displays without showing: bidirectional controls, zero-width
 /// characters and the byte-order mark. A name with them reads differently from what it is.
@@ -112,8 +124,22 @@ mod tests {
 
     #[test]
     fn app_names_allow_quotes_but_not_control_or_invisible_characters() {
-        assert!("O'Brien \"Backup\" $(x) `y`".parse::<AppName>().is_ok());
-        for bad in ["", "  ", "a\nb", "a\u{0}b", "a\u{202E}b", "\u{FEFF}a", " a", &"x".repeat(121)] {
+        assert!("O'Brien \u{2019}Backup\u{2019} $(x) `y`; (z) ü".parse::<AppName>().is_ok());
+        for bad in [
+            "",
+            "  ",
+            "a\nb",
+            "a\u{0}b",
+            "a\u{202E}b",
+            "\u{FEFF}a",
+            " a",
+            &"x".repeat(121),
+            "a\"b",
+            "a&b",
+            "50%",
+            "a|b",
+            "a^b",
+        ] {
             assert!(bad.parse::<AppName>().is_err(), "{bad:?}");
         }
     }

@@ -41,7 +41,11 @@ impl Spans {
                         // A mapping key: remember it, and where it is (for missing values).
                         let child = join_key(path, &value);
                         *key = Some(value);
-                        spans.record(format!("{child}#key"), mark);
+                        let marker = format!("{child}#key");
+                        if spans.nodes.contains_key(&marker) {
+                            spans.record(format!("{child}#duplicate"), mark);
+                        }
+                        spans.record(marker, mark);
                         continue;
                     }
                     let path = spans.next_child(&mut stack);

@@ -243,7 +243,18 @@ fn yaml_error(spans: &Spans, e: &serde_yaml::Error) -> Diagnostic {
         Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_string()), m.to_string()),
         _ => (None, message.to_string()),
     };
-    let location = e.location().map(|l| spans.at(l.line(), l.column(), path.clone(), None));
+    // serde_yaml places a duplicate key at its mapping; point at the repeated key itself.
+    let duplicate = message.strip_prefix("duplicate field `").and_then(|m| m.strip_suffix('`')).and_then(|field| {
+        let child = match &path {
+            Some(p) => format!("{p}.{field}"),
+            None => field.to_string(),
+        };
+        spans.locate(&format!("{child}#duplicate")).map(|mut l| {
+            l.path = Some(child);
+            l
+        })
+    });
+    let location = duplicate.or_else(|| e.location().map(|l| spans.at(l.line(), l.column(), path.clone(), None)));
     let location = location.or_else(|| Some(crate::diagnostic::Location::file(spans.file())));
     let mut d = Diagnostic::error(message.clone()).at(location);
     // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected ..."

@@ -1,0 +1,118 @@
+//! Whole-bundle snapshots: every built-in profile, plus variants, rendered by the binary and
+//! compared file by file with `tests/golden/`. Regenerate on purpose with
+//! `UPDATE_GOLDEN=1 cargo test --test integration golden`, then review the diff.
+
+use std::path::Path;
+
+use crate::common::{builtin_ids, read_tree, repo, run, stderr};
+
+/// (golden folder, arguments after `render PROFILE --out DIR`)
+fn cases() -> Vec<(String, String, Vec<&'static str>)> {
+    let mut cases: Vec<(String, String, Vec<&'static str>)> =
+        builtin_ids().into_iter().map(|id| (id.clone(), id, vec!["--tenant", "contoso"])).collect();
+    cases.push((
+        "kodo-2021-08-certificate".into(),
+        "kodo-2021-08".into(),
+        vec![
+            "--tenant",
+            "fabrikam",
+            "--tenant-id",
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "--client-id",
+            "11111111-2222-3333-4444-555555555555",
+            "--credential",
+            "certificate",
+            "--secret-years",
+            "2",
+            "--app-name",
+            "Backup (O'Brien) $HOME `id` \u{2019}x\u{2019}; ü",
+        ],
+    ));
+    cases
+}
+
+#[test]
+fn every_bundle_matches_its_golden_copy() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut failures = Vec::new();
+    for (name, profile, extra) in cases() {
+        let out_dir = tmp.path().join(&name);
+        let out_arg = out_dir.to_string_lossy().to_string();
+        let mut args = vec!["render", profile.as_str(), "--out", out_arg.as_str()];
+        args.extend(extra.iter().copied());
+        let o = run(&args);
+        assert!(o.status.success(), "render {name} failed:\n{}", stderr(&o));
+        let golden = repo().join("tests/golden").join(&name);
+        if update {
+            let _ = std::fs::remove_dir_all(&golden);
+            copy_tree(&out_dir, &golden);
+            continue;
+        }
+        if let Some(diff) = compare(&golden, &out_dir) {
+            failures.push(format!("{name}: {diff}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "bundles differ from tests/golden (if intended: UPDATE_GOLDEN=1 cargo test --test integration golden):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn golden_folders_have_no_strays() {
+    let names: Vec<String> = cases().into_iter().map(|c| c.0).collect();
+    for entry in std::fs::read_dir(repo().join("tests/golden")).expect("golden folder") {
+        let name = entry.expect("entry").file_name().to_string_lossy().to_string();
+        assert!(names.contains(&name), "tests/golden/{name} belongs to no test case: remove it");
+    }
+}
+
+fn compare(expected: &Path, actual: &Path) -> Option<String> {
+    if !expected.is_dir() {
+        return Some(format!("no golden copy at {}", expected.display()));
+    }
+    let want = read_tree(expected);
+    let got = read_tree(actual);
+    let want_names: Vec<&str> = want.iter().map(|(n, _)| n.as_str()).collect();
+    let got_names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+    if want_names != got_names {
+        return Some(format!("files differ: expected {want_names:?}, got {got_names:?}"));
+    }
+    for ((name, w), (_, g)) in want.iter().zip(&got) {
+        if w != g {
+            let line = w
+                .lines()
+                .zip(g.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| w.lines().count().min(g.lines().count()));
+            return Some(format!(
+                "{name} differs at line {}:\n  expected: {:?}\n  got:      {:?}",
+                line + 1,
+                w.lines().nth(line).unwrap_or("<end of file>"),
+                g.lines().nth(line).unwrap_or("<end of file>")
+            ));
+        }
+    }
+    None
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, text) in read_tree(from) {
+        let path = to.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write golden");
+    }
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for dir in ["a", "b"] {
+        let out = tmp.path().join(dir).to_string_lossy().to_string();
+        let o = run(&["render", "kodo", "--tenant", "contoso", "--out", &out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(read_tree(&tmp.path().join("a")), read_tree(&tmp.path().join("b")));
+}

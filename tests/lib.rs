@@ -1,0 +1,7 @@
+//! Integration tests, one binary: golden bundles, the command line, input errors, templates.
+
+mod cli;
+mod common;
+mod errors;
+mod golden;
+mod templates;
