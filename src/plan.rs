@@ -188,7 +188,7 @@ pub fn resolve_permissions(
                     .iter()
                     .flat_map(|r| std::iter::once(r.display_name).chain(r.aliases.iter().copied())),
             );
-            let at = loaded.spans.locate(&format!("permissions[{i}].api"));
+            let at = loaded.spans().locate(&format!("permissions[{i}].api"));
             errors.push(unresolved_diagnostic(
                 &Unresolved::UnknownApi { suggestion },
                 &group.api,
@@ -220,7 +220,7 @@ pub fn resolve_permissions(
                                     resource.display_name
                                 ))
                                 .code("duplicate")
-                                .at(loaded.spans.locate(&path))
+                                .at(loaded.spans().locate(&path))
                                 .help("remove the repeated entry; the bundle grants it once"),
                             );
                         } else {
@@ -234,7 +234,7 @@ pub fn resolve_permissions(
                             resource.display_name,
                             kind,
                             name,
-                            loaded.spans.locate_with_width(&path, width),
+                            loaded.spans().locate_with_width(&path, width),
                         ));
                     }
                 }
@@ -272,7 +272,7 @@ pub fn resolve<'a>(
                 cloud.id
             ))
             .code("unsupported-cloud")
-            .at(loaded.spans.locate("clouds"))
+            .at(loaded.spans().locate("clouds"))
             .help("check with the vendor before using this bundle"),
         );
     }

@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::{BUILTIN_PROFILES, InputChannel, Profile, SettingValue};
 use crate::diagnostic::{Diagnostic, InputError};
@@ -15,7 +16,8 @@ pub struct LoadedProfile {
     /// File name shown in messages: a path, or `built-in:ID.yaml`.
     pub origin: String,
     pub builtin: bool,
-    pub spans: Spans,
+    /// Node positions, indexed on first use: only problems need them.
+    spans: OnceLock<Spans>,
     /// The text as read (for `show --format yaml`, diffs and lint).
     pub text: String,
 }
@@ -23,12 +25,18 @@ pub struct LoadedProfile {
 impl LoadedProfile {
     /// Parses and checks a profile's shape (not its permission names: see `plan`).
     pub fn parse(origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
-        let spans = Spans::index(origin, text);
-        let profile: Profile = serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&spans, &e)))?;
+        let profile: Profile =
+            serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&Spans::index(origin, text), &e)))?;
+        let spans = OnceLock::new();
         let loaded =
             LoadedProfile { profile, origin: origin.to_string(), builtin: false, spans, text: text.to_string() };
         let problems = loaded.check_shape();
         if problems.is_empty() { Ok(loaded) } else { Err(InputError::new(problems)) }
+    }
+
+    /// Where each node of the profile's text is.
+    pub fn spans(&self) -> &Spans {
+        self.spans.get_or_init(|| Spans::index(&self.origin, &self.text))
     }
 
     /// Reads and parses a profile file.
@@ -40,7 +48,7 @@ impl LoadedProfile {
     }
 
     fn error(&self, path: &str, message: String) -> Diagnostic {
-        Diagnostic::error(message).at(self.spans.locate(path))
+        Diagnostic::error(message).at(self.spans().locate(path))
     }
 
     /// Checks that need no catalog: ids, dates, names, add-in scopes and rights.
@@ -320,7 +328,7 @@ impl ProfileSet {
                         "profile name `{name}` is already used by `{}` ({})",
                         other.profile.id, other.origin
                     ))
-                    .at(p.spans.locate("id"))
+                    .at(p.spans().locate("id"))
                     .help("give the profile a different id or alias"),
                 ));
             }
