@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::date::Date;
 use crate::guid::Guid;
 use crate::profile::CredentialKind;
 use crate::tenant::TenantName;
@@ -43,6 +44,50 @@ pub enum Command {
     /// Render the runbook bundle of a profile for one tenant.
     #[command(after_help = "Example:\n  m365-runbook render corso --tenant contoso --out out/corso/contoso")]
     Render(RenderArgs),
+    /// Check profiles for mistakes and for steps that no longer work (no argument: every built-in).
+    #[command(after_help = "Examples:\n  m365-runbook lint\n  m365-runbook lint kodo --as-of 2026-01-01 --strict\n  \
+m365-runbook lint --fix vendor-page.yaml > fixed.yaml")]
+    Lint(LintArgs),
+    /// Explain a lint rule: what it finds, why, what to do, and its source.
+    #[command(after_help = "Example:\n  m365-runbook explain sharepoint-add-in")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Profile ids, aliases or files (default: every built-in profile).
+    #[arg(value_name = "PROFILE")]
+    pub names: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Silence a rule by id; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub allow: Vec<String>,
+    /// Judge date-dependent rules as of this day (default: today). Pin it for reproducible output.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+    /// Print the profile with every resolvable mistake corrected and recorded in `corrections`.
+    #[arg(long)]
+    pub fix: bool,
+    /// Lint as if rendering with this credential.
+    #[arg(long, value_enum)]
+    pub credential: Option<CredentialKind>,
+    /// Lint as if rendering with this secret lifetime.
+    #[arg(long, value_name = "N")]
+    pub secret_years: Option<SecretYears>,
+    /// Lint as if rendering for this cloud.
+    #[arg(long, value_name = "CLOUD", value_parser = ["public", "gcc", "gcc-high", "dod", "china"])]
+    pub cloud: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, as printed in brackets: `warning[legacy-auth]`.
+    pub id: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -108,6 +153,14 @@ pub struct RenderArgs {
     /// Replace an existing bundle in the output folder.
     #[arg(long)]
     pub force: bool,
+
+    /// Judge date-dependent warnings as of this day (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+
+    /// Silence a lint rule by id; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub allow: Vec<String>,
 
     /// What to print once written.
     #[arg(long, value_enum, default_value_t)]

@@ -7,8 +7,10 @@ pub mod catalog;
 pub mod cli;
 pub mod cloud;
 pub mod commands;
+pub mod date;
 pub mod diagnostic;
 pub mod guid;
+pub mod lint;
 pub mod output;
 pub mod plan;
 pub mod profile;
@@ -48,11 +50,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::List(a) => commands::list::run(&cli, a, &mut out),
         Command::Show(a) => commands::show::run(&cli, a, &mut out),
         Command::Render(a) => commands::render::run(&cli, a, &mut out, &mut err),
+        Command::Lint(a) => commands::lint::run(&cli, a, &mut out, &mut err),
+        Command::Explain(a) => commands::explain::run(&cli, a, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if let Some(input) = e.downcast_ref::<InputError>() {
+            if e.downcast_ref::<commands::lint::FindingsFailed>().is_some() {
+                ExitCode::from(EXIT_FAILURE)
+            } else if let Some(input) = e.downcast_ref::<InputError>() {
                 let _ = write!(err, "{input}");
                 ExitCode::from(EXIT_INPUT)
             } else if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {

@@ -32,8 +32,6 @@ pub struct Plan<'a> {
     pub apis: Vec<PlannedApi>,
     pub add_in: Option<&'a AddIn>,
     pub tenant_settings: &'a [TenantSetting],
-    /// Warnings found while resolving (duplicates, unsupported cloud); lint adds its own.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// One API and the permissions asked of it, sorted by type then name.
@@ -46,6 +44,9 @@ pub struct PlannedApi {
 
 #[derive(Debug, Serialize)]
 pub struct PlannedPermission {
+    /// YAML path of the entry in the profile (its first entry, for a duplicate).
+    #[serde(skip)]
+    pub path: String,
     pub kind: Kind,
     #[serde(flatten, serialize_with = "permission_fields")]
     pub data: &'static PermissionData,
@@ -168,12 +169,26 @@ pub fn unresolved_diagnostic(
     d.code(problem.code()).at(location)
 }
 
-/// Resolves every permission of a profile against the catalog: the APIs with their permissions,
-/// or every name that failed, each at its line. Duplicates are granted once and warned about.
+/// Every permission of a profile resolved against the catalog: the APIs with the permissions that
+/// resolved, every name that did not (each at its line), and warnings (duplicates).
+#[derive(Debug, Default)]
+pub struct Resolution {
+    pub apis: Vec<PlannedApi>,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Resolves, stopping at errors: the APIs and the warnings.
 pub fn resolve_permissions(
     loaded: &LoadedProfile,
     catalog: &Catalog,
 ) -> Result<(Vec<PlannedApi>, Vec<Diagnostic>), InputError> {
+    let r = resolution(loaded, catalog);
+    if r.errors.is_empty() { Ok((r.apis, r.warnings)) } else { Err(InputError::new(r.errors)) }
+}
+
+/// Resolves every entry, collecting problems instead of stopping. Duplicates are granted once.
+pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
     let profile = &loaded.profile;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -224,7 +239,7 @@ pub fn resolve_permissions(
                                 .help("remove the repeated entry; the bundle grants it once"),
                             );
                         } else {
-                            planned.push(PlannedPermission { kind, data });
+                            planned.push(PlannedPermission { path, kind, data });
                         }
                     }
                     Err(problem) => {
@@ -241,17 +256,14 @@ pub fn resolve_permissions(
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(InputError::new(errors));
-    }
     for api in &mut apis {
         api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
     }
     apis.retain(|a| !a.permissions.is_empty());
-    Ok((apis, warnings))
+    Resolution { apis, errors, warnings }
 }
 
-/// Resolves `loaded` with `values` in `cloud`. Errors stop rendering; warnings travel in the plan.
+/// Resolves `loaded` with `values` in `cloud`. Names that do not resolve stop it.
 pub fn resolve<'a>(
     loaded: &'a LoadedProfile,
     catalog: &'a Catalog,
@@ -259,23 +271,8 @@ pub fn resolve<'a>(
     cloud: Cloud,
 ) -> Result<Plan<'a>, InputError> {
     let profile = &loaded.profile;
-    let (apis, mut warnings) = resolve_permissions(loaded, catalog)?;
-
-    if let Some(clouds) = &profile.clouds
-        && !clouds.contains(&cloud.id)
-    {
-        warnings.push(
-            Diagnostic::warning(format!(
-                "{} supports only these clouds: {}; this bundle targets `{}`",
-                profile.product,
-                clouds.join(", "),
-                cloud.id
-            ))
-            .code("unsupported-cloud")
-            .at(loaded.spans().locate("clouds"))
-            .help("check with the vendor before using this bundle"),
-        );
-    }
+    // Warnings (duplicates, retired steps, ...) are lint's to report; see `lint`.
+    let (apis, _) = resolve_permissions(loaded, catalog)?;
 
     let app_name =
         values.app_name.as_ref().map_or_else(|| profile.app.display_name.clone(), |n| n.as_str().to_string());
@@ -294,7 +291,6 @@ pub fn resolve<'a>(
         apis,
         add_in: profile.sharepoint.as_ref().and_then(|s| s.add_in.as_ref()),
         tenant_settings: profile.sharepoint.as_ref().map_or(&[], |s| s.tenant_settings.as_slice()),
-        warnings,
     })
 }
 
@@ -394,6 +390,8 @@ mod tests {
         let plan = resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect("resolves");
         assert_eq!(plan.apis.len(), 1);
         assert_eq!(plan.apis[0].permissions.len(), 1);
-        assert_eq!(plan.warnings[0].code.as_deref(), Some("duplicate"));
+        let warnings = resolution(&loaded, &catalog).warnings;
+        assert_eq!(warnings[0].code.as_deref(), Some("duplicate"));
+        assert_eq!(warnings[0].location.as_ref().map(|l| l.line), Some(15));
     }
 }

@@ -87,6 +87,16 @@ pub fn markdown_code(value: &str) -> String {
     format!("{fence}{pad}{value}{pad}{fence}")
 }
 
+/// Markdown inline text in which `backticked` parts (as in m365-runbook's own messages) become
+/// code spans and everything else is escaped like [`markdown`]. An unpaired backtick is text.
+pub fn markdown_ticked(value: &str) -> String {
+    let parts: Vec<&str> = value.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return markdown(value);
+    }
+    parts.iter().enumerate().map(|(i, part)| if i % 2 == 1 { markdown_code(part) } else { markdown(part) }).collect()
+}
+
 /// One line inside a fenced code block: kept verbatim, on one line, and unable to close the
 /// fence (a line starting with a backtick or tilde could).
 pub fn markdown_fenced(value: &str) -> String {
@@ -152,6 +162,13 @@ mod tests {
         assert_eq!(markdown("Corso (2023) $5!"), "Corso (2023) $5!");
         assert_eq!(markdown("- item"), r"\- item");
         assert_eq!(markdown("1. item"), r"1\. item");
+    }
+
+    #[test]
+    fn markdown_ticked_turns_ticks_into_code_spans_and_escapes_the_rest() {
+        assert_eq!(markdown_ticked("`User.Read.all` is <bad>"), r"`User.Read.all` is \<bad\>");
+        assert_eq!(markdown_ticked("odd ` tick"), r"odd \` tick");
+        assert_eq!(markdown_ticked("`a|b`"), "`a|b`");
     }
 
     #[test]

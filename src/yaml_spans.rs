@@ -38,6 +38,10 @@ impl Spans {
                     if let Some(Frame::Map { path, key }) = stack.last_mut()
                         && key.is_none()
                     {
+                        // A mapping is located at its first key: the parser's own mark for a
+                        // block mapping is not where a reader would look.
+                        let map_marker = format!("{path}#map");
+                        spans.nodes.entry(map_marker).or_insert((mark.line(), mark.col() + 1));
                         // A mapping key: remember it, and where it is (for missing values).
                         let child = join_key(path, &value);
                         *key = Some(value);
@@ -66,7 +70,6 @@ impl Spans {
                 }
                 Event::MappingStart(..) => {
                     let path = spans.next_child(&mut stack);
-                    spans.record(path.clone(), mark);
                     stack.push(Frame::Map { path, key: None });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
@@ -99,34 +102,50 @@ impl Spans {
         self.nodes.entry(path).or_insert((mark.line(), mark.col() + 1));
     }
 
-    /// The location of the node at `path`, or of its key when the value has none.
+    /// The location of the node at `path`: a value where there is one, else its key, else (for a
+    /// mapping in a list) its first key.
     pub fn locate(&self, path: &str) -> Option<Location> {
         self.locate_with_width(path, None)
     }
 
     /// Like `locate`, underlining `width` characters (e.g. the offending name).
     pub fn locate_with_width(&self, path: &str, width: Option<usize>) -> Option<Location> {
-        let (line, column) = self.nodes.get(path).or_else(|| self.nodes.get(&format!("{path}#key")))?;
+        let (line, column) = self
+            .nodes
+            .get(path)
+            .or_else(|| self.nodes.get(&format!("{path}#key")))
+            .or_else(|| self.nodes.get(&format!("{path}#map")))?;
         Some(self.at(*line, *column, Some(path.to_string()), width))
     }
 
     /// A location at a known line and column (from the typed parser's error).
     pub fn at(&self, line: usize, column: usize, path: Option<String>, width: Option<usize>) -> Location {
         let line_text = self.lines.get(line.wrapping_sub(1)).cloned();
-        let width = width.unwrap_or_else(|| {
-            line_text
-                .as_deref()
-                .map(|t| {
-                    t.chars().skip(column.saturating_sub(1)).take_while(|c| !c.is_whitespace() && *c != ':').count()
-                })
-                .unwrap_or(1)
-        });
+        let width = width.unwrap_or_else(|| line_text.as_deref().map_or(1, |t| scalar_width(t, column)));
         Location { file: self.file.clone(), line, column, path, line_text, width }
     }
 
     pub fn file(&self) -> &str {
         &self.file
     }
+}
+
+/// How far the plain scalar starting at `column` runs: to a flow separator, a `: ` or ` #`, or the
+/// end of the line, without trailing space.
+fn scalar_width(line: &str, column: usize) -> usize {
+    let rest: Vec<char> = line.chars().skip(column.saturating_sub(1)).collect();
+    let mut end = rest.len();
+    for (i, c) in rest.iter().enumerate() {
+        let next = rest.get(i + 1).copied();
+        if matches!(c, ',' | ']' | '}')
+            || (*c == ':' && next.is_none_or(char::is_whitespace))
+            || (*c == '#' && i > 0 && rest[i - 1].is_whitespace())
+        {
+            end = i;
+            break;
+        }
+    }
+    rest[..end].iter().rev().skip_while(|c| c.is_whitespace()).count().max(1)
 }
 
 fn join_key(path: &str, key: &str) -> String {
@@ -155,6 +174,22 @@ mod tests {
         let spans = Spans::index("p.yaml", "id:\nvendor: v\n");
         let loc = spans.locate("id").expect("located");
         assert_eq!(loc.line, 1);
+    }
+
+    #[test]
+    fn mappings_in_lists_are_located_at_their_first_key_and_values_underlined_whole() {
+        let spans = Spans::index(
+            "p.yaml",
+            "s:\n  list:\n    - name: Legacy Auth # why\n      value: true\n  add_in:\n    x: [a b, c]\n",
+        );
+        let item = spans.locate("s.list[0]").expect("item");
+        assert_eq!((item.line, item.column), (3, 7));
+        let name = spans.locate("s.list[0].name").expect("name");
+        assert_eq!((name.column, name.width), (13, 11));
+        let add_in = spans.locate("s.add_in").expect("map");
+        assert_eq!((add_in.line, add_in.column), (5, 3));
+        let flow = spans.locate("s.add_in.x[0]").expect("flow item");
+        assert_eq!((flow.column, flow.width), (9, 3));
     }
 
     #[test]

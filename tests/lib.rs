@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod errors;
 mod golden;
+mod lint;
 mod templates;

@@ -1,5 +1,7 @@
 //! One module per command: each turns parsed arguments into calls on the core and prints.
 
+pub mod explain;
+pub mod lint;
 pub mod list;
 pub mod render;
 pub mod show;

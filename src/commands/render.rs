@@ -6,7 +6,9 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::cli::{Cli, Format, RenderArgs};
 use crate::cloud::Cloud;
-use crate::diagnostic::InputError;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, InputError, Severity};
+use crate::lint::{self, Context, Options};
 use crate::output;
 use crate::plan;
 use crate::render::{Templates, render};
@@ -36,8 +38,26 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
         secret_years: args.secret_years,
         cloud: Some(args.cloud.clone()),
     };
+    for id in &args.allow {
+        if crate::lint::rule(id).is_none() {
+            return Err(super::explain::unknown_rule(id).into());
+        }
+    }
+    // Lint first: errors stop the render before anything is written; warnings go into the bundle.
+    let options = Options {
+        as_of: args.as_of.unwrap_or_else(Date::today),
+        credential: args.credential,
+        secret_years: args.secret_years.map(|y| y.get()),
+        cloud: Some(args.cloud.clone()),
+    };
+    let findings = lint::lint(&Context::new(&loaded, &catalog, options), &args.allow);
+    let errors: Vec<Diagnostic> = findings.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
+    if !errors.is_empty() {
+        return Err(InputError::new(errors).into());
+    }
+    let mut warnings: Vec<Diagnostic> = findings.into_iter().filter(|d| d.severity == Severity::Warning).collect();
+    lint::by_importance(&mut warnings);
     let plan = plan::resolve(&loaded, &catalog, &values, cloud)?;
-    let warnings = plan.warnings.clone();
     let bundle = render(&plan, &templates, &warnings)?;
     let target =
         args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id).join(args.tenant.as_str()));

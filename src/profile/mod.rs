@@ -9,7 +9,7 @@ mod load;
 use serde::{Deserialize, Serialize};
 
 pub use builtin::{BUILTIN_PROFILES, BuiltinProfile};
-pub use load::{LoadedProfile, ProfileSet};
+pub use load::{LoadedProfile, LoadedProfileRef, ProfileSet};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -31,7 +31,7 @@ pub fn filters_for(template: &str) -> &'static [&'static str] {
     } else if name.ends_with(".env") {
         &["dotenv", "comment", "ident"]
     } else if name.ends_with(".md") {
-        &["md", "md_code", "md_url", "md_fenced"]
+        &["md", "md_code", "md_url", "md_fenced", "md_ticked"]
     } else {
         &[]
     }
@@ -152,6 +152,7 @@ fn register_filters(tera: &mut Tera) {
         })
     });
     tera.register_filter("md", |v: &Value, _: Kwargs, _: &State| quote::markdown(&text_of(v)));
+    tera.register_filter("md_ticked", |v: &Value, _: Kwargs, _: &State| quote::markdown_ticked(&text_of(v)));
     tera.register_filter("md_code", |v: &Value, _: Kwargs, _: &State| quote::markdown_code(&text_of(v)));
     tera.register_filter("md_fenced", |v: &Value, _: Kwargs, _: &State| quote::markdown_fenced(&text_of(v)));
     tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| quote::markdown_url(&text_of(v)));
