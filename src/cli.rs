@@ -48,6 +48,12 @@ pub enum Command {
     #[command(after_help = "Examples:\n  m365-runbook lint\n  m365-runbook lint kodo --as-of 2026-01-01 --strict\n  \
 m365-runbook lint --fix vendor-page.yaml > fixed.yaml")]
     Lint(LintArgs),
+    /// Show the built-in clouds and their endpoints.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  m365-runbook cloud list\n  m365-runbook cloud show dod > my-cloud.yaml"
+    )]
+    Cloud(CloudCommand),
     /// Explain a lint rule: what it finds, why, what to do, and its source.
     #[command(after_help = "Example:\n  m365-runbook explain sharepoint-add-in")]
     Explain(ExplainArgs),
@@ -82,6 +88,18 @@ pub struct LintArgs {
     /// Lint as if rendering for this cloud.
     #[arg(long, value_name = "CLOUD", value_parser = ["public", "gcc", "gcc-high", "dod", "china"])]
     pub cloud: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CloudCommand {
+    /// List the built-in clouds.
+    List,
+    /// Print a built-in cloud as YAML: a starting point for --cloud-file.
+    Show {
+        /// public, gcc, gcc-high, dod or china.
+        #[arg(value_parser = ["public", "gcc", "gcc-high", "dod", "china"])]
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -142,9 +160,21 @@ pub struct RenderArgs {
     #[arg(long, value_name = "N")]
     pub secret_years: Option<SecretYears>,
 
-    /// The cloud the tenant lives in.
-    #[arg(long, value_name = "CLOUD", default_value = "public", value_parser = ["public", "gcc", "gcc-high", "dod", "china"])]
-    pub cloud: String,
+    /// The cloud the tenant lives in: public (default), gcc, gcc-high, dod or china.
+    #[arg(long, value_name = "CLOUD", value_parser = ["public", "gcc", "gcc-high", "dod", "china"], conflicts_with = "cloud_file")]
+    pub cloud: Option<String>,
+
+    /// A cloud defined in a YAML file (see `m365-runbook cloud show dod` for the fields).
+    #[arg(long, value_name = "FILE")]
+    pub cloud_file: Option<PathBuf>,
+
+    /// Ask for Sites.Selected instead of Sites.*.All and grant it per site (--site).
+    #[arg(long)]
+    pub least_privilege: bool,
+
+    /// A SharePoint site to grant with --least-privilege (https://TENANT.sharepoint.com/sites/NAME); repeatable.
+    #[arg(long, value_name = "URL", requires = "least_privilege")]
+    pub site: Vec<String>,
 
     /// Folder to write the bundle to (default: out/PROFILE/TENANT).
     #[arg(long, value_name = "DIR")]

@@ -11,7 +11,12 @@
 //! - `az cloud set --name`: azure-cli `cloud.py` (AzureCloud, AzureUSGovernment, AzureChinaCloud);
 //!   az has no built-in profile with the DoD Graph host, so DoD registers its own.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, InputError};
+use crate::yaml_spans::Spans;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +68,112 @@ impl Cloud {
     pub fn is_public(&self) -> bool {
         self.az_cloud == "AzureCloud"
     }
+
+    /// Every URL the cloud defines, for checks that no other cloud's endpoint leaks in.
+    pub fn endpoints(&self) -> Vec<&str> {
+        vec![&self.login, &self.graph, &self.portal]
+    }
+
+    /// Parses a user-written cloud definition (same fields as the built-ins, all required except
+    /// `az_register`), checking that every URL is https and every host suffix a domain name.
+    pub fn parse(origin: &str, text: &str) -> Result<Cloud, InputError> {
+        let spans = Spans::index(origin, text);
+        let cloud: Cloud = serde_yaml::from_str(text).map_err(|e| {
+            let full = e.to_string();
+            let message = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m).to_string();
+            let location = e.location().map(|l| spans.at(l.line(), l.column(), None, None));
+            InputError::one(
+                Diagnostic::error(message).at(location.or_else(|| Some(crate::diagnostic::Location::file(origin)))),
+            )
+        })?;
+        let mut problems = Vec::new();
+        let mut urls: Vec<(&str, &str)> =
+            vec![("login", &cloud.login), ("graph", &cloud.graph), ("portal", &cloud.portal)];
+        if let Some(r) = &cloud.az_register {
+            urls.extend([
+                ("az_register.endpoint_active_directory", r.endpoint_active_directory.as_str()),
+                (
+                    "az_register.endpoint_active_directory_graph_resource_id",
+                    &r.endpoint_active_directory_graph_resource_id,
+                ),
+                ("az_register.endpoint_resource_manager", &r.endpoint_resource_manager),
+                ("az_register.endpoint_microsoft_graph_resource_id", &r.endpoint_microsoft_graph_resource_id),
+            ]);
+        }
+        for (field, url) in urls {
+            if let Err(why) = check_https(url) {
+                problems.push(Diagnostic::error(format!("`{field}`: {why}")).at(spans.locate(field)));
+            }
+        }
+        for (field, host) in
+            [("tenant_domain_suffix", &cloud.tenant_domain_suffix), ("sharepoint_suffix", &cloud.sharepoint_suffix)]
+        {
+            if !is_domain(host) {
+                problems.push(
+                    Diagnostic::error(format!("`{field}`: `{}` is not a domain name", host.escape_debug()))
+                        .at(spans.locate(field))
+                        .help("write the suffix only, e.g. `sharepoint.us`"),
+                );
+            }
+        }
+        for (field, word) in [
+            ("id", &cloud.id),
+            ("spo_region", &cloud.spo_region),
+            ("az_cloud", &cloud.az_cloud),
+            ("exchange_environment", &cloud.exchange_environment),
+        ] {
+            if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                problems.push(
+                    Diagnostic::error(format!("`{field}`: `{}` must be letters, digits and `-`", word.escape_debug()))
+                        .at(spans.locate(field)),
+                );
+            }
+        }
+        if cloud.name.chars().any(char::is_control) {
+            problems.push(Diagnostic::error("`name` contains a control character").at(spans.locate("name")));
+        }
+        if problems.is_empty() { Ok(cloud) } else { Err(InputError::new(problems)) }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Cloud, InputError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::msg(format!("cannot read cloud file `{shown}`: {e}")))?;
+        Cloud::parse(&shown, &text)
+    }
+}
+
+/// An https URL with a host made of letters, digits, dots and hyphens, an optional port and path
+/// of plain characters: nothing a script would need to escape.
+fn check_https(url: &str) -> Result<(), String> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Err(format!("`{}` is not an https URL", url.escape_debug()));
+    };
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    let host =
+        host.split_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { "" });
+    if !is_domain(host) {
+        return Err(format!("`{}` has no valid host name", url.escape_debug()));
+    }
+    if !path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c)) {
+        return Err(format!(
+            "`{}` has characters other than letters, digits and `-._~/` in its path",
+            url.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+fn is_domain(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 fn builtins() -> Vec<Cloud> {
@@ -144,6 +255,23 @@ fn builtins() -> Vec<Cloud> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cloud_file_round_trips_and_bad_fields_are_located() {
+        let text = serde_yaml::to_string(&Cloud::builtin("dod").expect("dod")).expect("yaml");
+        assert_eq!(Cloud::parse("c.yaml", &text).expect("parses"), Cloud::builtin("dod").expect("dod"));
+        let bad = text.replace("https://dod-graph.microsoft.us\n", "http://dod-graph.microsoft.us\n");
+        let err = Cloud::parse("c.yaml", &bad).expect_err("http");
+        let d = &err.diagnostics[0];
+        assert!(d.message.starts_with("`graph`: `http://dod-graph.microsoft.us` is not an https URL"), "{}", d.message);
+        assert_eq!(d.location.as_ref().map(|l| l.line), Some(4));
+        let err = Cloud::parse("c.yaml", &text.replace("portal:", "portl:")).expect_err("unknown");
+        assert!(err.to_string().contains("unknown field `portl`"), "{err}");
+        let err =
+            Cloud::parse("c.yaml", &text.replace("sharepoint_suffix: sharepoint-mil.us", "sharepoint_suffix: x;y"))
+                .expect_err("domain");
+        assert!(err.to_string().contains("`x;y` is not a domain name"), "{err}");
+    }
 
     #[test]
     fn every_builtin_id_resolves_and_uses_https() {

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod date;
 pub mod diagnostic;
 pub mod guid;
+pub mod job;
 pub mod lint;
 pub mod output;
 pub mod plan;
@@ -52,6 +53,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Render(a) => commands::render::run(&cli, a, &mut out, &mut err),
         Command::Lint(a) => commands::lint::run(&cli, a, &mut out, &mut err),
         Command::Explain(a) => commands::explain::run(&cli, a, &mut out),
+        Command::Cloud(c) => commands::cloud::run(&cli, c, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

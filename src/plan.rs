@@ -13,7 +13,7 @@ use crate::guid::Guid;
 use crate::profile::{AddIn, CredentialKind, LoadedProfile, Profile, TenantSetting};
 use crate::suggest;
 use crate::tenant::TenantName;
-use crate::values::{SecretYears, Values};
+use crate::values::{SecretYears, SiteUrl, Values};
 
 /// Everything a bundle is rendered from.
 #[derive(Debug)]
@@ -32,6 +32,62 @@ pub struct Plan<'a> {
     pub apis: Vec<PlannedApi>,
     pub add_in: Option<&'a AddIn>,
     pub tenant_settings: &'a [TenantSetting],
+    /// With `--least-privilege`: what was narrowed and the sites to grant.
+    pub least_privilege: Option<LeastPrivilege>,
+    /// The credential was not given: it is the default for this profile.
+    pub credential_defaulted: bool,
+}
+
+/// Tenant-wide site permissions replaced by Sites.Selected, and the per-site grants.
+#[derive(Debug)]
+pub struct LeastPrivilege {
+    /// (API, permission replaced)
+    pub replaced: Vec<(&'static str, &'static str)>,
+    /// The Graph site-permission role matching the broadest permission replaced.
+    pub role: &'static str,
+    pub sites: Vec<SiteUrl>,
+}
+
+const SITE_LEVELS: &[(&str, &str)] = &[
+    ("Sites.Read.All", "read"),
+    ("Sites.ReadWrite.All", "write"),
+    ("Sites.Manage.All", "manage"),
+    ("Sites.FullControl.All", "fullcontrol"),
+];
+
+/// Replaces tenant-wide Sites.*.All application permissions with Sites.Selected, per API.
+fn narrow_sites(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> Option<LeastPrivilege> {
+    let mut replaced = Vec::new();
+    let mut level = 0;
+    for api in apis.iter_mut() {
+        let Some(selected) = api.resource.get(Kind::Application, "Sites.Selected") else { continue };
+        let before = api.permissions.len();
+        api.permissions.retain(|p| {
+            let site_level = SITE_LEVELS.iter().position(|(n, _)| p.kind == Kind::Application && *n == p.data.name);
+            if let Some(l) = site_level {
+                replaced.push((api.resource.display_name, p.data.name));
+                level = level.max(l);
+            }
+            site_level.is_none()
+        });
+        if api.permissions.len() != before && !api.permissions.iter().any(|p| p.data.id == selected.id) {
+            api.permissions.push(PlannedPermission { path: String::new(), kind: Kind::Application, data: selected });
+            api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
+        }
+    }
+    if replaced.is_empty() { None } else { Some(LeastPrivilege { replaced, role: SITE_LEVELS[level].1, sites }) }
+}
+
+const SHAREPOINT: &str = "00000003-0000-0ff1-ce00-000000000000";
+
+/// The credential a bundle creates: the one asked for, else a certificate when the profile needs
+/// SharePoint app-only access (SharePoint refuses app-only tokens from secrets), else the profile's.
+pub fn effective_credential(profile: &Profile, apis: &[PlannedApi], given: Option<CredentialKind>) -> CredentialKind {
+    given.unwrap_or_else(|| {
+        let sharepoint_app_only =
+            apis.iter().any(|a| a.resource.app_id == SHAREPOINT && a.of_kind(Kind::Application).next().is_some());
+        if sharepoint_app_only { CredentialKind::Certificate } else { profile.app.credential }
+    })
 }
 
 /// One API and the permissions asked of it, sorted by type then name.
@@ -272,7 +328,23 @@ pub fn resolve<'a>(
 ) -> Result<Plan<'a>, InputError> {
     let profile = &loaded.profile;
     // Warnings (duplicates, retired steps, ...) are lint's to report; see `lint`.
-    let (apis, _) = resolve_permissions(loaded, catalog)?;
+    let (mut apis, _) = resolve_permissions(loaded, catalog)?;
+    let credential = effective_credential(profile, &apis, values.credential);
+    let site_host = format!("{}.{}", values.tenant, cloud.sharepoint_suffix);
+    let foreign: Vec<Diagnostic> = values
+        .sites
+        .iter()
+        .filter(|s| s.host != site_host)
+        .map(|s| {
+            Diagnostic::error(format!("site `{}` is not in the tenant's SharePoint (`{site_host}`)", s.url))
+                .at(Some(Location::file("--site")))
+                .help(format!("give sites of https://{site_host}"))
+        })
+        .collect();
+    if !foreign.is_empty() {
+        return Err(InputError::new(foreign));
+    }
+    let least_privilege = if values.least_privilege { narrow_sites(&mut apis, values.sites.clone()) } else { None };
 
     let app_name =
         values.app_name.as_ref().map_or_else(|| profile.app.display_name.clone(), |n| n.as_str().to_string());
@@ -285,12 +357,14 @@ pub fn resolve<'a>(
         tenant_id: values.tenant_id.clone(),
         client_id: values.client_id.clone(),
         app_name,
-        credential: values.credential.unwrap_or(profile.app.credential),
+        credential,
         secret_years: values.secret_years.unwrap_or(SecretYears::DEFAULT),
         cloud,
         apis,
         add_in: profile.sharepoint.as_ref().and_then(|s| s.add_in.as_ref()),
         tenant_settings: profile.sharepoint.as_ref().map_or(&[], |s| s.tenant_settings.as_slice()),
+        least_privilege,
+        credential_defaulted: values.credential.is_none(),
     })
 }
 
@@ -298,6 +372,14 @@ impl Plan<'_> {
     /// Application permissions, API by API: what admin consent grants as app role assignments.
     pub fn application_permissions(&self) -> impl Iterator<Item = (&PlannedApi, &PlannedPermission)> {
         self.apis.iter().flat_map(|a| a.of_kind(Kind::Application).map(move |p| (a, p)))
+    }
+
+    /// Whether the bundle asks for Exchange `full_access_as_app`, which depends on EWS.
+    pub fn uses_ews(&self) -> bool {
+        self.apis.iter().any(|a| {
+            a.resource.app_id == "00000002-0000-0ff1-ce00-000000000000"
+                && a.of_kind(Kind::Application).any(|p| p.data.name == "full_access_as_app")
+        })
     }
 
     pub fn has_delegated(&self) -> bool {

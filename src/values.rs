@@ -22,6 +22,12 @@ pub struct Values {
     pub secret_years: Option<SecretYears>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<String>,
+    /// Ask for Sites.Selected instead of tenant-wide site permissions.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub least_privilege: bool,
+    /// Sites to grant with `least_privilege`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<SiteUrl>,
 }
 
 impl Values {
@@ -34,6 +40,8 @@ impl Values {
             credential: None,
             secret_years: None,
             cloud: None,
+            least_privilege: false,
+            sites: Vec::new(),
         }
     }
 }
@@ -91,6 +99,42 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// A SharePoint site URL: `https://HOST/PATH` with a plain host and a path of letters, digits
+/// and `-._~/` (the host is checked against the tenant when the plan is made).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SiteUrl {
+    pub url: String,
+    pub host: String,
+    /// Server-relative path, starting with `/` (`/` for the root site).
+    pub path: String,
+}
+
+impl std::str::FromStr for SiteUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<SiteUrl, String> {
+        let bad = |why: &str| {
+            format!("site `{}` {why}; write e.g. https://contoso.sharepoint.com/sites/finance", s.escape_debug())
+        };
+        let rest = s.strip_prefix("https://").ok_or_else(|| bad("is not an https URL"))?;
+        let rest = rest.trim_end_matches('/');
+        let (host, path) = rest.split_once('/').map_or((rest, String::from("/")), |(h, p)| (h, format!("/{p}")));
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        if !host_ok {
+            return Err(bad("has no valid host name"));
+        }
+        if !path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c)) || path.contains("//") {
+            return Err(bad("has characters other than letters, digits and `-._~/` in its path"));
+        }
+        Ok(SiteUrl {
+            url: format!("https://{host}{}", if path == "/" { "" } else { &path }),
+            host: host.to_ascii_lowercase(),
+            path,
+        })
+    }
+}
+
 /// Client secret lifetime in years. Microsoft's portal allows at most two years and recommends
 /// less than one (learn.microsoft.com, "Add credentials"); az's default is one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -141,6 +185,25 @@ mod tests {
             "a^b",
         ] {
             assert!(bad.parse::<AppName>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn site_urls_split_into_host_and_path_and_refuse_anything_to_escape() {
+        let s: SiteUrl = "https://Contoso.sharepoint.com/sites/finance/".parse().expect("site");
+        assert_eq!(
+            (s.host.as_str(), s.path.as_str(), s.url.as_str()),
+            ("contoso.sharepoint.com", "/sites/finance", "https://Contoso.sharepoint.com/sites/finance")
+        );
+        assert_eq!("https://contoso.sharepoint.com".parse::<SiteUrl>().map(|s| s.path), Ok("/".to_string()));
+        for bad in [
+            "http://contoso.sharepoint.com/sites/a",
+            "https://contoso.sharepoint.com/sites/a b",
+            "https://x/sites/a'b",
+            "https://c.sharepoint.com/sites/%20",
+            "https:///sites/a",
+        ] {
+            assert!(bad.parse::<SiteUrl>().is_err(), "{bad}");
         }
     }
 

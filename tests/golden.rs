@@ -28,6 +28,24 @@ fn cases() -> Vec<(String, String, Vec<&'static str>)> {
             "Backup (O'Brien) $HOME `id` \u{2019}x\u{2019}; ü",
         ],
     ));
+    cases.push(("corso-2023-09-gcc".into(), "corso-2023-09".into(), vec!["--tenant", "contoso", "--cloud", "gcc"]));
+    cases.push((
+        "kodo-2021-08-gcc-high-least-privilege".into(),
+        "kodo-2021-08".into(),
+        vec![
+            "--tenant",
+            "contoso",
+            "--cloud",
+            "gcc-high",
+            "--least-privilege",
+            "--site",
+            "https://contoso.sharepoint.us/sites/finance",
+            "--site",
+            "https://contoso.sharepoint.us",
+        ],
+    ));
+    cases.push(("kodo-2020-11-dod".into(), "kodo-2020-11".into(), vec!["--tenant", "contoso", "--cloud", "dod"]));
+    cases.push(("corso-2022-10-china".into(), "corso-2022-10".into(), vec!["--tenant", "contoso", "--cloud", "china"]));
     cases
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: golden bundles, the command line, input errors, templates.
 
 mod cli;
+mod clouds;
 mod common;
 mod errors;
 mod golden;

@@ -1,5 +1,6 @@
 //! One module per command: each turns parsed arguments into calls on the core and prints.
 
+pub mod cloud;
 pub mod explain;
 pub mod lint;
 pub mod list;

@@ -7,12 +7,11 @@ use crate::catalog::Catalog;
 use crate::cli::{Cli, Format, RenderArgs};
 use crate::cloud::Cloud;
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, InputError, Severity};
-use crate::lint::{self, Context, Options};
+use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::job;
 use crate::output;
-use crate::plan;
-use crate::render::{Templates, render};
-use crate::values::Values;
+use crate::render::Templates;
+use crate::values::{SiteUrl, Values};
 
 #[derive(Serialize)]
 struct Written<'a> {
@@ -27,8 +26,20 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     let loaded = set.resolve(&args.profile)?;
     let templates = Templates::with_overrides(cli.templates.as_deref())?;
     let catalog = Catalog::builtin();
-    let cloud =
-        Cloud::builtin(&args.cloud).ok_or_else(|| InputError::msg(format!("unknown cloud `{}`", args.cloud)))?;
+    let cloud = match &args.cloud_file {
+        Some(path) => Cloud::from_file(path)?,
+        None => {
+            let id = args.cloud.as_deref().unwrap_or("public");
+            Cloud::builtin(id).ok_or_else(|| InputError::msg(format!("unknown cloud `{id}`")))?
+        }
+    };
+    let mut sites = Vec::new();
+    for s in &args.site {
+        sites.push(
+            s.parse::<SiteUrl>()
+                .map_err(|e| InputError::one(Diagnostic::error(e).at(Some(Location::file("--site")))))?,
+        );
+    }
     let values = Values {
         tenant: args.tenant.clone(),
         tenant_id: args.tenant_id.clone(),
@@ -36,7 +47,9 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
         app_name: args.app_name.clone(),
         credential: args.credential,
         secret_years: args.secret_years,
-        cloud: Some(args.cloud.clone()),
+        cloud: Some(cloud.id.clone()),
+        least_privilege: args.least_privilege,
+        sites,
     };
     for id in &args.allow {
         if crate::lint::rule(id).is_none() {
@@ -44,21 +57,9 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
         }
     }
     // Lint first: errors stop the render before anything is written; warnings go into the bundle.
-    let options = Options {
-        as_of: args.as_of.unwrap_or_else(Date::today),
-        credential: args.credential,
-        secret_years: args.secret_years.map(|y| y.get()),
-        cloud: Some(args.cloud.clone()),
-    };
-    let findings = lint::lint(&Context::new(&loaded, &catalog, options), &args.allow);
-    let errors: Vec<Diagnostic> = findings.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
-    if !errors.is_empty() {
-        return Err(InputError::new(errors).into());
-    }
-    let mut warnings: Vec<Diagnostic> = findings.into_iter().filter(|d| d.severity == Severity::Warning).collect();
-    lint::by_importance(&mut warnings);
-    let plan = plan::resolve(&loaded, &catalog, &values, cloud)?;
-    let bundle = render(&plan, &templates, &warnings)?;
+    let as_of = args.as_of.unwrap_or_else(Date::today);
+    let setup = job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow };
+    let job::Rendered { bundle, warnings } = job::run(&setup, &loaded, &values, cloud)?;
     let target =
         args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id).join(args.tenant.as_str()));
     output::write_bundle(&bundle, &target, args.force).map_err(output::WriteError::into_anyhow)?;

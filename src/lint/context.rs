@@ -48,6 +48,6 @@ impl<'a> Context<'a> {
 
     /// The credential the bundle will create.
     pub fn credential(&self) -> CredentialKind {
-        self.options.credential.unwrap_or(self.loaded.profile.app.credential)
+        crate::plan::effective_credential(&self.loaded.profile, &self.resolution().apis, self.options.credential)
     }
 }

@@ -20,6 +20,7 @@ pub const REGISTER_PS1: &str = "register-app.ps1";
 pub const MANIFEST: &str = "app-manifest.json";
 pub const APPINV_XML: &str = "appinv-permission-request.xml";
 pub const SHAREPOINT_PS1: &str = "sharepoint-tenant.ps1";
+pub const EXCHANGE_PS1: &str = "exchange-online.ps1";
 pub const ENV_SH: &str = "env.sh";
 pub const ENV_PS1: &str = "env.ps1";
 pub const DOTENV: &str = "app.env";
@@ -34,6 +35,9 @@ pub fn file_list(plan: &Plan<'_>) -> Vec<&'static str> {
     }
     if !plan.tenant_settings.is_empty() {
         files.push(SHAREPOINT_PS1);
+    }
+    if plan.uses_ews() {
+        files.push(EXCHANGE_PS1);
     }
     if plan.profile.inputs.via == InputChannel::Environment {
         files.extend([ENV_SH, ENV_PS1, DOTENV]);
@@ -68,7 +72,7 @@ pub fn render(plan: &Plan<'_>, templates: &Templates, warnings: &[Diagnostic]) -
             INDEX => continue,
             name => templates.render(&format!("{name}.tera"), &context)?,
         };
-        bundle.insert(file, text, matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1));
+        bundle.insert(file, text, matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1 | EXCHANGE_PS1));
     }
     bundle.insert(INDEX, index::render(plan, warnings, &files), false);
     Ok(bundle)

@@ -15,6 +15,7 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
     ("env.ps1.tera", include_str!("../../templates/env.ps1.tera")),
     ("env.sh.tera", include_str!("../../templates/env.sh.tera")),
+    ("exchange-online.ps1.tera", include_str!("../../templates/exchange-online.ps1.tera")),
     ("register-app.ps1.tera", include_str!("../../templates/register-app.ps1.tera")),
     ("register-app.sh.tera", include_str!("../../templates/register-app.sh.tera")),
     ("runbook.md.tera", include_str!("../../templates/runbook.md.tera")),

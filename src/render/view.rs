@@ -39,6 +39,24 @@ pub struct View<'a> {
     pub warnings: Vec<WarningView>,
     pub corrections: Vec<CorrectionView<'a>>,
     pub files: Vec<String>,
+    pub least_privilege: Option<LeastPrivilegeView<'a>>,
+    /// The profile asks for Exchange `full_access_as_app` (EWS).
+    pub exchange_ews: bool,
+    /// The certificate was chosen for the profile (not asked for) because SharePoint needs one.
+    pub certificate_by_default: bool,
+}
+
+#[derive(Serialize)]
+pub struct LeastPrivilegeView<'a> {
+    pub replaced: Vec<ReplacedView<'a>>,
+    pub role: &'a str,
+    pub sites: &'a [crate::values::SiteUrl],
+}
+
+#[derive(Serialize)]
+pub struct ReplacedView<'a> {
+    pub api: &'a str,
+    pub name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -188,6 +206,15 @@ pub fn build<'a>(plan: &'a Plan<'_>, warnings: &[Diagnostic], files: &[&str], he
             })
             .collect(),
         files: files.iter().map(|f| f.to_string()).collect(),
+        least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilegeView {
+            replaced: l.replaced.iter().map(|(api, name)| ReplacedView { api, name }).collect(),
+            role: l.role,
+            sites: &l.sites,
+        }),
+        exchange_ews: plan.uses_ews(),
+        certificate_by_default: plan.credential == crate::profile::CredentialKind::Certificate
+            && profile.app.credential == crate::profile::CredentialKind::Secret
+            && plan.credential_defaulted,
     }
 }
 

@@ -29,7 +29,7 @@ try {
     function Invoke-GraphPost([string] $Url, [hashtable] $Body, [string] $Method = 'POST') {
         $bodyFile = New-TemporaryFile
         try {
-            [System.IO.File]::WriteAllText($bodyFile.FullName, ($Body | ConvertTo-Json -Compress))
+            [System.IO.File]::WriteAllText($bodyFile.FullName, ($Body | ConvertTo-Json -Compress -Depth 5))
             az rest --method $Method --url $Url --headers 'Content-Type=application/json' --body "@$($bodyFile.FullName)" --output none
             Assert-Az "call $Url"
         } finally {

@@ -2,7 +2,7 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a secret.
+# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
@@ -18,6 +18,7 @@ try {
     $Graph = 'https://graph.microsoft.com'
     $Login = 'https://login.microsoftonline.com'
     $CredentialYears = 1
+    $CertName = 'contoso-kodo-2020-11'
 
     # Native commands do not stop on failure by themselves: check az's exit code after each call.
     function Assert-Az([string] $Step) {
@@ -29,7 +30,7 @@ try {
     function Invoke-GraphPost([string] $Url, [hashtable] $Body, [string] $Method = 'POST') {
         $bodyFile = New-TemporaryFile
         try {
-            [System.IO.File]::WriteAllText($bodyFile.FullName, ($Body | ConvertTo-Json -Compress))
+            [System.IO.File]::WriteAllText($bodyFile.FullName, ($Body | ConvertTo-Json -Compress -Depth 5))
             az rest --method $Method --url $Url --headers 'Content-Type=application/json' --body "@$($bodyFile.FullName)" --output none
             Assert-Az "call $Url"
         } finally {
@@ -147,10 +148,21 @@ try {
     Assert-Az 'find the API'
     Grant-Scope -ResourceSp $resourceSp -Scope 'AllSites.FullControl'
 
-    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
-    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
-        --years $CredentialYears --query password --output tsv
-    Assert-Az 'create the client secret'
+    # 4. The certificate: az makes the key pair on this machine and uploads only the public
+    #    certificate. The private key goes to ~/.m365-runbook. Each run adds a new certificate;
+    #    earlier ones stay valid until they expire or you remove them.
+    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
+    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
+    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
+        --query fileWithCertAndPrivateKey --output tsv
+    Assert-Az 'create the certificate'
+    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
+    Move-Item -LiteralPath $created -Destination $CertPath
+    $pem = Get-Content -LiteralPath $CertPath -Raw
+    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
+    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
+        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
+    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
 
     Write-Host ''
     Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
@@ -161,7 +173,7 @@ try {
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = $Secret
+    $value = ('not used with a {0}' -f 'certificate')
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
     Pop-Location

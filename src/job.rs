@@ -1,0 +1,45 @@
+//! One render job, in memory: lint the profile, stop on errors, resolve it with the values and
+//! render the bundle. The `render` command and inventories run jobs; nothing here touches disk.
+
+use crate::catalog::Catalog;
+use crate::cloud::Cloud;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, InputError, Severity};
+use crate::lint::{self, Context, Options};
+use crate::plan;
+use crate::profile::LoadedProfile;
+use crate::render::{Bundle, Templates, render};
+use crate::values::Values;
+
+/// What a job needs besides the values: shared by every job of a run.
+pub struct Setup<'a> {
+    pub catalog: &'a Catalog,
+    pub templates: &'a Templates,
+    pub as_of: Date,
+    pub allow: &'a [String],
+}
+
+/// The bundle and the warnings written into it (most serious first).
+pub struct Rendered {
+    pub bundle: Bundle,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn run(setup: &Setup<'_>, loaded: &LoadedProfile, values: &Values, cloud: Cloud) -> Result<Rendered, InputError> {
+    let options = Options {
+        as_of: setup.as_of,
+        credential: values.credential,
+        secret_years: values.secret_years.map(|y| y.get()),
+        cloud: Some(cloud.id.clone()),
+    };
+    let findings = lint::lint(&Context::new(loaded, setup.catalog, options), setup.allow);
+    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        findings.into_iter().filter(|d| d.severity >= Severity::Warning).partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(InputError::new(errors));
+    }
+    lint::by_importance(&mut warnings);
+    let plan = plan::resolve(loaded, setup.catalog, values, cloud)?;
+    let bundle = render(&plan, setup.templates, &warnings)?;
+    Ok(Rendered { bundle, warnings })
+}
