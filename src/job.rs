@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, InputError, Severity};
 use crate::lint::{self, Context, Options};
 use crate::plan;
 use crate::profile::LoadedProfile;
-use crate::render::{Bundle, Templates, render};
+use crate::render::{Bundle, Flavor, Templates, render};
 use crate::values::Values;
 
 /// What a job needs besides the values: shared by every job of a run.
@@ -17,6 +17,7 @@ pub struct Setup<'a> {
     pub templates: &'a Templates,
     pub as_of: Date,
     pub allow: &'a [String],
+    pub flavor: Flavor,
 }
 
 /// The bundle and the warnings written into it (most serious first).
@@ -40,6 +41,6 @@ pub fn run(setup: &Setup<'_>, loaded: &LoadedProfile, values: &Values, cloud: Cl
     }
     lint::by_importance(&mut warnings);
     let plan = plan::resolve(loaded, setup.catalog, values, cloud)?;
-    let bundle = render(&plan, setup.templates, &warnings)?;
+    let bundle = render(&plan, setup.templates, &warnings, setup.flavor)?;
     Ok(Rendered { bundle, warnings })
 }

@@ -23,8 +23,13 @@ fn render(
     let loaded = set.find(profile).expect("profile");
     let catalog = Catalog::builtin();
     let templates = Templates::builtin().expect("templates");
-    let setup =
-        Setup { catalog: &catalog, templates: &templates, as_of: "2026-11-22".parse().expect("date"), allow: &[] };
+    let setup = Setup {
+        catalog: &catalog,
+        templates: &templates,
+        as_of: "2026-11-22".parse().expect("date"),
+        allow: &[],
+        flavor: Default::default(),
+    };
     let mut values = Values::for_tenant("contoso".parse().expect("tenant"));
     values.credential = credential;
     values.least_privilege = least_privilege;

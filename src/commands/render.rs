@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, InputError, Location};
 use crate::job;
 use crate::output;
-use crate::render::Templates;
+use crate::render::{Flavor, Templates};
 use crate::values::{SiteUrl, Values};
 
 #[derive(Serialize)]
@@ -58,7 +58,8 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     }
     // Lint first: errors stop the render before anything is written; warnings go into the bundle.
     let as_of = args.as_of.unwrap_or_else(Date::today);
-    let setup = job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow };
+    let setup =
+        job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: Flavor::default() };
     let job::Rendered { bundle, warnings } = job::run(&setup, &loaded, &values, cloud)?;
     let target =
         args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id).join(args.tenant.as_str()));

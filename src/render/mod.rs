@@ -27,6 +27,19 @@ pub const DOTENV: &str = "app.env";
 pub const RUNBOOK: &str = "runbook.md";
 pub const INDEX: &str = "bundle.json";
 
+/// The documentation system `runbook.md` is written for; the other files do not change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavor {
+    /// CommonMark that renders on GitHub and passes markdownlint.
+    #[default]
+    Markdown,
+    /// MDX for Docusaurus 3: front matter, admonitions, OS tabs, nothing MDX would misread.
+    Docusaurus,
+    /// GitBook: hint blocks, code indented inside numbered steps, a SUMMARY.md beside the page.
+    Gitbook,
+}
+
 /// The files a plan produces, in the order a reader meets them.
 pub fn file_list(plan: &Plan<'_>) -> Vec<&'static str> {
     let mut files = vec![RUNBOOK, REGISTER_SH, REGISTER_PS1, MANIFEST];
@@ -58,10 +71,15 @@ pub fn header(plan: &Plan<'_>) -> String {
 
 /// Renders every artefact of `plan`. `warnings` (from resolution and lint) are written at the top
 /// of the runbook and into `bundle.json`.
-pub fn render(plan: &Plan<'_>, templates: &Templates, warnings: &[Diagnostic]) -> Result<Bundle, InputError> {
+pub fn render(
+    plan: &Plan<'_>,
+    templates: &Templates,
+    warnings: &[Diagnostic],
+    flavor: Flavor,
+) -> Result<Bundle, InputError> {
     let files = file_list(plan);
     let header = header(plan);
-    let view = view::build(plan, warnings, &files, &header);
+    let view = view::build(plan, warnings, &files, &header, flavor);
     let context = tera::Context::from_serialize(&view)
         .map_err(|e| InputError::msg(format!("internal error: cannot build the template context: {e}")))?;
     let mut bundle = Bundle::default();

@@ -11,6 +11,8 @@ use crate::profile::{InputChannel, InputSource, SettingValue};
 #[derive(Serialize)]
 pub struct View<'a> {
     pub header: String,
+    /// markdown, docusaurus or gitbook: what `runbook.md` is written for.
+    pub flavor: super::Flavor,
     pub tool_version: &'static str,
     pub catalog_date: &'a str,
     pub profile: &'a crate::profile::Profile,
@@ -122,7 +124,13 @@ pub struct CorrectionView<'a> {
     pub reason: &'a str,
 }
 
-pub fn build<'a>(plan: &'a Plan<'_>, warnings: &[Diagnostic], files: &[&str], header: &str) -> View<'a> {
+pub fn build<'a>(
+    plan: &'a Plan<'_>,
+    warnings: &[Diagnostic],
+    files: &[&str],
+    header: &str,
+    flavor: super::Flavor,
+) -> View<'a> {
     let profile = plan.profile;
     let apis = plan
         .apis
@@ -155,6 +163,7 @@ pub fn build<'a>(plan: &'a Plan<'_>, warnings: &[Diagnostic], files: &[&str], he
     let client = plan.client_id.as_ref().map_or_else(|| "APPLICATION_CLIENT_ID".to_string(), ToString::to_string);
     View {
         header: header.to_string(),
+        flavor,
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog_date: plan.catalog_date,
         profile,
