@@ -17,6 +17,7 @@ fn main() {
     let mut out = String::new();
     let snapshot = str_field(&catalog, "snapshot_date");
     writeln!(out, "pub static SNAPSHOT_DATE: &str = {};", lit(snapshot)).unwrap();
+    println!("cargo:rustc-env=M365_RUNBOOK_CATALOG_DATE={snapshot}");
     writeln!(out, "pub static RESOURCES: &[ResourceData] = &[").unwrap();
     for resource in array(&catalog, "resources") {
         out.push_str("ResourceData {\n");

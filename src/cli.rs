@@ -13,7 +13,7 @@ use crate::values::{AppName, SecretYears};
 #[derive(Debug, Parser)]
 #[command(
     name = "m365-runbook",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (catalog ", env!("M365_RUNBOOK_CATALOG_DATE"), ")"),
     about = "Offline runbooks for registering the Entra ID apps that Microsoft 365 backup products need",
     long_about = "Turns a profile (what one vendor's product version asks for) and your tenant's values into a \
 bundle of runbook artefacts: az CLI scripts in bash and PowerShell, SharePoint steps, the app manifest, env \
@@ -29,6 +29,18 @@ pub struct Cli {
     #[arg(long = "templates", value_name = "DIR", global = true)]
     pub templates: Option<PathBuf>,
 
+    /// The catalog overlay to use and to import into (default: catalog.json in the config folder).
+    #[arg(long = "catalog", value_name = "FILE", global = true)]
+    pub catalog: Option<PathBuf>,
+
+    /// Print only errors (no summaries, no warnings).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more: each file written, information-level findings.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,11 +55,29 @@ pub enum Command {
     Show(ShowArgs),
     /// Render the runbook bundle of a profile for one tenant.
     #[command(after_help = "Example:\n  m365-runbook render corso --tenant contoso --out out/corso/contoso")]
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// Check profiles for mistakes and for steps that no longer work (no argument: every built-in).
     #[command(after_help = "Examples:\n  m365-runbook lint\n  m365-runbook lint kodo --as-of 2026-01-01 --strict\n  \
 m365-runbook lint --fix vendor-page.yaml > fixed.yaml")]
     Lint(LintArgs),
+    /// Look up permissions offline; refresh the catalog from a tenant's service principals.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  m365-runbook catalog search mail --type application\n  \
+m365-runbook catalog show Mail.ReadWrite\n  m365-runbook catalog import graph-sp.json"
+    )]
+    Catalog(CatalogCommand),
+    /// Write a commented starter profile, optionally from a permission list copied from a vendor page.
+    #[command(
+        after_help = "Examples:\n  m365-runbook init acme-backup-3\n  m365-runbook init acme-backup-3 --from permissions.txt"
+    )]
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Example:\n  m365-runbook completions bash > /etc/bash_completion.d/m365-runbook")]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  m365-runbook man > m365-runbook.1 && man ./m365-runbook.1")]
+    Man,
     /// Show the built-in clouds and their endpoints.
     #[command(
         subcommand,
@@ -88,6 +118,69 @@ pub struct LintArgs {
     /// Lint as if rendering for this cloud.
     #[arg(long, value_name = "CLOUD", value_parser = ["public", "gcc", "gcc-high", "dod", "china"])]
     pub cloud: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new profile's id (lowercase letters, digits, `-`).
+    pub id: String,
+    /// A permission list to resolve: one name per line, or rows like `API | Permission | Type`.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Where to write it (default: ID.yaml; `-` for standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Find permissions by name or description, best match first.
+    #[command(after_help = "Example:\n  m365-runbook catalog search \"read mail\" --api graph --type application")]
+    Search {
+        /// Words to look for (case-insensitive).
+        text: String,
+        /// Only this API (name, alias or app id).
+        #[arg(long)]
+        api: Option<String>,
+        /// Only application or delegated permissions.
+        #[arg(long = "type", value_enum)]
+        kind: Option<crate::catalog::Kind>,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Everything known about a permission name or GUID, on every API and type.
+    #[command(after_help = "Example:\n  m365-runbook catalog show User.Read.All")]
+    Show {
+        /// A permission name (case-insensitive) or GUID.
+        name: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Refresh the catalog from service-principal JSON carried in from a connected machine.
+    #[command(
+        after_help = "On a connected machine:\n  az ad sp show --id 00000003-0000-0000-c000-000000000000 > graph-sp.json\n  \
+Get-MgServicePrincipal -Filter \"appId eq '00000003-0000-0ff1-ce00-000000000000'\" | ConvertTo-Json -Depth 5 > spo-sp.json\n\
+Then, here:\n  m365-runbook catalog import graph-sp.json spo-sp.json"
+    )]
+    Import {
+        /// One JSON file per resource (az ad sp show, or Get-MgServicePrincipal | ConvertTo-Json -Depth 5).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The snapshot date and sources of the catalog in use.
+    #[command(after_help = "Example:\n  m365-runbook catalog info")]
+    Info {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,7 +231,19 @@ pub struct RenderArgs {
 
     /// The tenant's initial domain prefix: `contoso` for contoso.onmicrosoft.com.
     #[arg(long, value_name = "NAME")]
-    pub tenant: TenantName,
+    pub tenant: Option<TenantName>,
+
+    /// A YAML file of values (tenant, app_name, cloud, ...); repeatable, later files win.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// A value as key=value, over the values files; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Print the final values and where each came from, and write nothing.
+    #[arg(long)]
+    pub show_values: bool,
 
     /// The tenant's directory (tenant) ID, when known.
     #[arg(long, value_name = "GUID")]
@@ -195,4 +300,8 @@ pub struct RenderArgs {
     /// What to print once written.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+
+    /// The documentation system runbook.md is written for: markdown, docusaurus or gitbook.
+    #[arg(long, value_enum, default_value_t)]
+    pub flavor: crate::render::Flavor,
 }

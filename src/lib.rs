@@ -11,6 +11,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod guid;
 pub mod job;
+pub mod layers;
 pub mod lint;
 pub mod output;
 pub mod plan;
@@ -19,6 +20,7 @@ pub mod quote;
 pub mod render;
 pub mod suggest;
 pub mod tenant;
+pub mod term;
 pub mod values;
 pub mod yaml_spans;
 
@@ -54,6 +56,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Lint(a) => commands::lint::run(&cli, a, &mut out, &mut err),
         Command::Explain(a) => commands::explain::run(&cli, a, &mut out),
         Command::Cloud(c) => commands::cloud::run(&cli, c, &mut out),
+        Command::Catalog(c) => commands::catalog::run(&cli, c, &mut out, &mut err),
+        Command::Init(a) => commands::init::run(&cli, a, &mut out, &mut err),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut <Cli as clap::CommandFactory>::command(), "m365-runbook", &mut out);
+            Ok(())
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out).map_err(Into::into)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,7 +72,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
             if e.downcast_ref::<commands::lint::FindingsFailed>().is_some() {
                 ExitCode::from(EXIT_FAILURE)
             } else if let Some(input) = e.downcast_ref::<InputError>() {
-                let _ = write!(err, "{input}");
+                let _ = write!(err, "{}", term::paint(&input.to_string(), term::color_enabled(term::Stream::Stderr)));
                 ExitCode::from(EXIT_INPUT)
             } else if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
                 ExitCode::SUCCESS

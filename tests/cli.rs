@@ -165,7 +165,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(help.status.code(), Some(0));
     assert!(stdout(&help).contains("render"));
     let v = run(&["--version"]);
-    assert_eq!(stdout(&v), format!("m365-runbook {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(stdout(&v), format!("m365-runbook {} (catalog 2026-08-22)\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]

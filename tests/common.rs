@@ -5,8 +5,16 @@ use std::process::{Command, Output};
 
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_m365-runbook"));
-    c.env_remove("M365_RUNBOOK_PROFILES").env("NO_COLOR", "1");
+    // No user configuration leaks into tests: an empty config folder, no profiles folder.
+    c.env_remove("M365_RUNBOOK_PROFILES").env("NO_COLOR", "1").env("M365_RUNBOOK_CONFIG", empty_config_dir());
     c
+}
+
+/// A config folder that holds nothing (tests that import make their own).
+pub fn empty_config_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("m365-runbook-tests-empty-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 pub fn run(args: &[&str]) -> Output {

@@ -1,5 +1,6 @@
 //! Integration tests, one binary: golden bundles, the command line, input errors, templates.
 
+mod catalog;
 mod cli;
 mod clouds;
 mod common;

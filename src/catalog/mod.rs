@@ -5,15 +5,18 @@
 //! case-sensitive, as Entra compares them; lookups that miss can ask for near names.
 
 mod data;
+pub mod import;
+pub mod overlay;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 pub use data::{MilestoneData, PermissionData, ResourceData};
+pub use overlay::{Overlay, OverlayInfo, OverlayResource, default_path};
 
 /// Application permission (app role, `Role`) or delegated permission (scope, `Scope`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Application,
@@ -50,32 +53,72 @@ impl fmt::Display for Kind {
     }
 }
 
-/// The catalog in use: the built-in tables.
+/// The snapshot date of the built-in tables.
+pub const BUILTIN_SNAPSHOT_DATE: &str = data::SNAPSHOT_DATE;
+
+/// The catalog in use: the built-in tables, with the resources of an imported overlay replacing
+/// (or adding to) the built-in ones of the same app id.
 #[derive(Debug)]
 pub struct Catalog {
-    resources: &'static [ResourceData],
-    snapshot_date: &'static str,
+    resources: Vec<&'static ResourceData>,
+    overlay: Option<OverlayInfo>,
 }
 
 impl Catalog {
     /// The catalog compiled into the binary.
     pub fn builtin() -> Catalog {
-        Catalog { resources: data::RESOURCES, snapshot_date: data::SNAPSHOT_DATE }
+        Catalog { resources: data::RESOURCES.iter().collect(), overlay: None }
     }
 
+    /// The built-in catalog with `overlay` applied.
+    pub fn with_overlay(overlay: Overlay) -> Catalog {
+        let (info, resources) = overlay.into_static();
+        let mut catalog = Catalog::builtin();
+        for r in resources {
+            match catalog.resources.iter().position(|b| b.app_id.eq_ignore_ascii_case(r.app_id)) {
+                Some(i) => catalog.resources[i] = r,
+                None => catalog.resources.push(r),
+            }
+        }
+        catalog.overlay = Some(info);
+        catalog
+    }
+
+    /// The built-in catalog, with the overlay at `path` (or the default one) when it exists.
+    pub fn load(path: Option<&std::path::Path>) -> Result<Catalog, crate::diagnostic::InputError> {
+        let Some(path) = path.map(std::path::Path::to_path_buf).or_else(overlay::default_path) else {
+            return Ok(Catalog::builtin());
+        };
+        Ok(match Overlay::read(&path)? {
+            Some(o) => {
+                let mut c = Catalog::with_overlay(o);
+                if let Some(info) = &mut c.overlay {
+                    info.path = path.display().to_string();
+                }
+                c
+            }
+            None => Catalog::builtin(),
+        })
+    }
+
+    /// The date of the newest data in use: the overlay's import date, else the built-in snapshot.
     pub fn snapshot_date(&self) -> &str {
-        self.snapshot_date
+        self.overlay.as_ref().map_or(BUILTIN_SNAPSHOT_DATE, |o| o.imported.as_str())
     }
 
-    pub fn resources(&self) -> &'static [ResourceData] {
-        self.resources
+    pub fn overlay(&self) -> Option<&OverlayInfo> {
+        self.overlay.as_ref()
+    }
+
+    pub fn resources(&self) -> &[&'static ResourceData] {
+        &self.resources
     }
 
     /// Finds an API by its app id, display name, service-principal name, key or alias.
     /// Names compare case-insensitively; app ids exactly.
     pub fn resource(&self, name: &str) -> Option<&'static ResourceData> {
         let name = name.trim();
-        self.resources.iter().find(|r| {
+        self.resources.iter().copied().find(|r| {
             r.app_id.eq_ignore_ascii_case(name)
                 || r.key.eq_ignore_ascii_case(name)
                 || r.display_name.eq_ignore_ascii_case(name)

@@ -2,7 +2,6 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
 use crate::cli::{Cli, Format, LintArgs};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, InputError, Severity};
@@ -44,7 +43,7 @@ pub fn run(cli: &Cli, args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write)
         }
     }
     let set = super::profiles(cli)?;
-    let catalog = Catalog::builtin();
+    let catalog = super::catalog(cli)?;
     let loaded: Vec<LoadedProfileRef> = if args.names.is_empty() {
         set.profiles.iter().filter(|p| p.builtin).map(LoadedProfileRef::Borrowed).collect()
     } else {
@@ -106,14 +105,18 @@ pub fn run(cli: &Cli, args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write)
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }
         Format::Text => {
+            let color = crate::term::color_enabled(crate::term::Stream::Stdout);
             for (p, findings) in &results {
-                for f in findings {
-                    writeln!(out, "{f}")?;
+                for f in findings.iter().filter(|f| !cli.quiet || f.severity >= Severity::Warning) {
+                    writeln!(out, "{}", crate::term::paint(&f.to_string(), color))?;
+                }
+                if cli.quiet {
+                    continue;
                 }
                 let (e, w, i) = lint::counts(findings);
                 writeln!(out, "{}: {}", p.profile.id, summary(e, w, i))?;
             }
-            if results.len() > 1 {
+            if results.len() > 1 && !cli.quiet {
                 writeln!(
                     out,
                     "{} profiles as of {}: {}",

@@ -1,7 +1,9 @@
 //! One module per command: each turns parsed arguments into calls on the core and prints.
 
+pub mod catalog;
 pub mod cloud;
 pub mod explain;
+pub mod init;
 pub mod lint;
 pub mod list;
 pub mod render;
@@ -11,10 +13,18 @@ use crate::cli::Cli;
 use crate::diagnostic::InputError;
 use crate::profile::ProfileSet;
 
+/// The catalog: built-in, with the overlay of `--catalog` or the config folder.
+pub fn catalog(cli: &Cli) -> Result<crate::catalog::Catalog, InputError> {
+    crate::catalog::Catalog::load(cli.catalog.as_deref())
+}
+
 /// Built-in profiles plus those of every `--profiles` folder.
 pub fn profiles(cli: &Cli) -> Result<ProfileSet, InputError> {
     let mut set = ProfileSet::builtin()?;
-    for dir in &cli.profiles {
+    // M365_RUNBOOK_PROFILES: default profile folders (separated like PATH), before --profiles.
+    let from_env: Vec<std::path::PathBuf> =
+        std::env::var_os("M365_RUNBOOK_PROFILES").map(|v| std::env::split_paths(&v).collect()).unwrap_or_default();
+    for dir in from_env.iter().chain(&cli.profiles).filter(|d| !d.as_os_str().is_empty()) {
         set.add_dir(dir)?;
     }
     Ok(set)

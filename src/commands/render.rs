@@ -3,15 +3,15 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
 use crate::cli::{Cli, Format, RenderArgs};
 use crate::cloud::Cloud;
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::diagnostic::{InputError, Location};
 use crate::job;
+use crate::layers::{Layers, Raw};
 use crate::output;
-use crate::render::{Flavor, Templates};
-use crate::values::{SiteUrl, Values};
+use crate::profile::Profile;
+use crate::render::Templates;
 
 #[derive(Serialize)]
 struct Written<'a> {
@@ -25,32 +25,21 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     let set = super::profiles(cli)?;
     let loaded = set.resolve(&args.profile)?;
     let templates = Templates::with_overrides(cli.templates.as_deref())?;
-    let catalog = Catalog::builtin();
+    let catalog = super::catalog(cli)?;
+    // The cloud may come from a values file too; read the layers once for it.
+    let cloud_from_values = file_layers(args)?.get("cloud").map(|e| e.raw.text());
     let cloud = match &args.cloud_file {
         Some(path) => Cloud::from_file(path)?,
         None => {
-            let id = args.cloud.as_deref().unwrap_or("public");
+            let id = args.cloud.as_deref().or(cloud_from_values.as_deref()).unwrap_or("public");
             Cloud::builtin(id).ok_or_else(|| InputError::msg(format!("unknown cloud `{id}`")))?
         }
     };
-    let mut sites = Vec::new();
-    for s in &args.site {
-        sites.push(
-            s.parse::<SiteUrl>()
-                .map_err(|e| InputError::one(Diagnostic::error(e).at(Some(Location::file("--site")))))?,
-        );
+    let layers = layers(args, &cloud)?;
+    if args.show_values {
+        return show_values(&layers, &loaded.profile, out);
     }
-    let values = Values {
-        tenant: args.tenant.clone(),
-        tenant_id: args.tenant_id.clone(),
-        client_id: args.client_id.clone(),
-        app_name: args.app_name.clone(),
-        credential: args.credential,
-        secret_years: args.secret_years,
-        cloud: Some(cloud.id.clone()),
-        least_privilege: args.least_privilege,
-        sites,
-    };
+    let values = layers.to_values()?;
     for id in &args.allow {
         if crate::lint::rule(id).is_none() {
             return Err(super::explain::unknown_rule(id).into());
@@ -59,14 +48,17 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     // Lint first: errors stop the render before anything is written; warnings go into the bundle.
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let setup =
-        job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: Flavor::default() };
+        job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
     let job::Rendered { bundle, warnings } = job::run(&setup, &loaded, &values, cloud)?;
     let target =
-        args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id).join(args.tenant.as_str()));
+        args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id).join(values.tenant.as_str()));
     output::write_bundle(&bundle, &target, args.force).map_err(output::WriteError::into_anyhow)?;
 
-    for w in &warnings {
-        write!(err, "{w}")?;
+    if !cli.quiet {
+        let color = crate::term::color_enabled(crate::term::Stream::Stderr);
+        for w in &warnings {
+            write!(err, "{}", crate::term::paint(&w.to_string(), color))?;
+        }
     }
     match args.format {
         Format::Json => {
@@ -78,9 +70,74 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
             };
             writeln!(out, "{}", serde_json::to_string_pretty(&written)?)?;
         }
+        Format::Text if cli.quiet => {}
         Format::Text => {
             writeln!(out, "wrote {} files to {}", bundle.len(), target.display())?;
+            if cli.verbose {
+                for path in bundle.paths() {
+                    writeln!(out, "  {}", target.join(path).display())?;
+                }
+            }
         }
+    }
+    Ok(())
+}
+
+/// Values files, then `--set`.
+fn file_layers(args: &RenderArgs) -> Result<Layers, InputError> {
+    let mut layers = Layers::default();
+    for f in &args.values {
+        layers.add_file(f)?;
+    }
+    layers.add_sets(&args.set)?;
+    Ok(layers)
+}
+
+/// Values files, `--set`, then the dedicated flags: the documented order, later winning.
+fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
+    let mut layers = file_layers(args)?;
+    let mut flag = |key: &str, flag: &str, value: Option<String>| {
+        if let Some(v) = value {
+            layers.set(key, Raw::Text(v), flag.to_string(), Some(Location::file(flag)));
+        }
+    };
+    flag("tenant", "--tenant", args.tenant.as_ref().map(ToString::to_string));
+    flag("tenant_id", "--tenant-id", args.tenant_id.as_ref().map(ToString::to_string));
+    flag("client_id", "--client-id", args.client_id.as_ref().map(ToString::to_string));
+    flag("app_name", "--app-name", args.app_name.as_ref().map(|n| n.as_str().to_string()));
+    flag("credential", "--credential", args.credential.map(|c| c.as_str().to_string()));
+    flag("secret_years", "--secret-years", args.secret_years.map(|y| y.get().to_string()));
+    flag("cloud", "--cloud", args.cloud.clone());
+    if args.cloud_file.is_some() {
+        flag("cloud", "--cloud-file", Some(cloud.id.clone()));
+    }
+    if args.least_privilege {
+        flag("least_privilege", "--least-privilege", Some("true".into()));
+    }
+    if !args.site.is_empty() {
+        layers.set("sites", Raw::List(args.site.clone()), "--site".into(), Some(Location::file("--site")));
+    }
+    // A cloud file's id need not be a built-in cloud: the cloud itself is already resolved.
+    if args.cloud_file.is_some() {
+        layers.entries.remove("cloud");
+    }
+    Ok(layers)
+}
+
+fn show_values(layers: &Layers, profile: &Profile, out: &mut dyn Write) -> anyhow::Result<()> {
+    for key in crate::layers::KEYS {
+        let (value, origin) = match (layers.get(key), *key) {
+            (Some(e), _) => (e.raw.text(), e.origin.clone()),
+            (None, "app_name") => (profile.app.display_name.clone(), "profile".into()),
+            (None, "credential") => {
+                ("(certificate if SharePoint app-only, else the profile's)".into(), "default".into())
+            }
+            (None, "secret_years") => ("1".into(), "default".into()),
+            (None, "cloud") => ("public".into(), "default".into()),
+            (None, "least_privilege") => ("false".into(), "default".into()),
+            (None, _) => ("(not set)".into(), "-".into()),
+        };
+        writeln!(out, "{key:<16} {value:<44} {origin}")?;
     }
     Ok(())
 }

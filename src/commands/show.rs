@@ -2,7 +2,6 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
 use crate::cli::{Cli, Format, ShowArgs};
 use crate::plan::resolve_permissions;
 
@@ -39,7 +38,7 @@ struct Permission<'a> {
 pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let set = super::profiles(cli)?;
     let loaded = set.resolve(&args.profile)?;
-    let catalog = Catalog::builtin();
+    let catalog = super::catalog(cli)?;
     let (apis, _warnings) = resolve_permissions(&loaded, &catalog)?;
     let p = &loaded.profile;
     let permissions: Vec<Permission> = apis

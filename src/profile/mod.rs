@@ -5,6 +5,7 @@
 
 mod builtin;
 mod load;
+pub mod starter;
 
 use serde::{Deserialize, Serialize};
 
