@@ -7,4 +7,5 @@ mod common;
 mod errors;
 mod golden;
 mod lint;
+mod safety;
 mod templates;
