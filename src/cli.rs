@@ -87,6 +87,85 @@ m365-runbook catalog show Mail.ReadWrite\n  m365-runbook catalog import graph-sp
     /// Explain a lint rule: what it finds, why, what to do, and its source.
     #[command(after_help = "Example:\n  m365-runbook explain sharepoint-add-in")]
     Explain(ExplainArgs),
+    /// Write documentation pages for profiles (default: all), with placeholders, plus an index.
+    #[command(after_help = "Examples:\n  m365-runbook docs --out site/docs/m365 --flavor docusaurus corso\n  \
+m365-runbook docs --out kodo-manual --flavor gitbook --as-of 2026-11-01 kodo-2020-03 kodo-2021-08")]
+    Docs(DocsArgs),
+    /// Compare two profiles: permissions, SharePoint grants and settings, lint findings (exit 1 if they differ).
+    #[command(after_help = "Examples:\n  m365-runbook diff corso-2022-10 corso-2023-09\n  \
+m365-runbook diff kodo-2020-03 kodo --format markdown > CHANGES.md")]
+    Diff(DiffArgs),
+    /// List the built-in templates, or copy them into a folder to edit and use with --templates.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  m365-runbook templates list\n  m365-runbook templates eject my-templates\n  \
+m365-runbook --templates my-templates render corso --tenant contoso"
+    )]
+    Templates(TemplatesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Profile ids, aliases or files (default: every profile `list` shows).
+    #[arg(value_name = "PROFILE")]
+    pub names: Vec<String>,
+    /// Folder to write the pages to.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The documentation system to write for: markdown, docusaurus or gitbook.
+    #[arg(long, value_enum, default_value_t)]
+    pub flavor: crate::render::Flavor,
+    /// Judge date-dependent warnings as of this day (default: today). Pin it for reproducible pages.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+    /// Silence a lint rule by id; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub allow: Vec<String>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// What to print once written.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The profile to compare from: id, alias or file.
+    pub old: String,
+    /// The profile to compare to: id, alias or file.
+    pub new: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: DiffFormat,
+    /// Judge date-dependent lint findings as of this day (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the built-in templates and what each writes.
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Copy every built-in template into DIR, to edit and pass back with --templates DIR.
+    Eject {
+        /// The folder to write them to.
+        dir: PathBuf,
+        /// Replace templates already in DIR.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -304,4 +383,9 @@ pub struct RenderArgs {
     /// The documentation system runbook.md is written for: markdown, docusaurus or gitbook.
     #[arg(long, value_enum, default_value_t)]
     pub flavor: crate::render::Flavor,
+
+    /// Write a delta bundle instead: upgrade the app from what this profile asked for (id, alias
+    /// or file), adding only what is missing and listing what may be removed.
+    #[arg(long, value_name = "OLD")]
+    pub upgrade_from: Option<String>,
 }

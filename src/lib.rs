@@ -9,6 +9,8 @@ pub mod cloud;
 pub mod commands;
 pub mod date;
 pub mod diagnostic;
+pub mod diff;
+pub mod docs;
 pub mod guid;
 pub mod job;
 pub mod layers;
@@ -21,6 +23,7 @@ pub mod render;
 pub mod suggest;
 pub mod tenant;
 pub mod term;
+pub mod upgrade;
 pub mod values;
 pub mod yaml_spans;
 
@@ -56,6 +59,9 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Lint(a) => commands::lint::run(&cli, a, &mut out, &mut err),
         Command::Explain(a) => commands::explain::run(&cli, a, &mut out),
         Command::Cloud(c) => commands::cloud::run(&cli, c, &mut out),
+        Command::Docs(a) => commands::docs::run(&cli, a, &mut out),
+        Command::Diff(a) => commands::diff::run(&cli, a, &mut out),
+        Command::Templates(c) => commands::templates::run(&cli, c, &mut out),
         Command::Catalog(c) => commands::catalog::run(&cli, c, &mut out, &mut err),
         Command::Init(a) => commands::init::run(&cli, a, &mut out, &mut err),
         Command::Completions { shell } => {

@@ -51,6 +51,15 @@ pub fn dotenv(value: &str) -> Option<String> {
 /// start markup, an HTML tag, a JSX tag or expression, a table cell break or a Liquid tag;
 /// line breaks become spaces so a value stays in its table cell or sentence.
 pub fn markdown(value: &str) -> String {
+    markdown_with(value, true)
+}
+
+/// [`markdown`] without the defence against MDX modules, for text that never starts a paragraph.
+fn markdown_inline(value: &str) -> String {
+    markdown_with(value, false)
+}
+
+fn markdown_with(value: &str, paragraph_start: bool) -> String {
     let mut out = String::with_capacity(value.len() + 8);
     // At the start of a line, `-`, `+`, `=` or `1.` / `1)` begin a list or a setext underline.
     let digits = value.chars().take_while(char::is_ascii_digit).count();
@@ -61,17 +70,74 @@ pub fn markdown(value: &str) -> String {
     } else {
         None
     };
-    for (i, c) in value.chars().enumerate() {
+    // At the start of a paragraph, `import ` or `export ` is an ES module to MDX (and runs when
+    // the site builds): write its first letter as a character reference instead. (After leading
+    // white space it is text.)
+    let esm = paragraph_start
+        && ["import", "export"]
+            .iter()
+            .any(|k| value.strip_prefix(k).is_some_and(|r| r.starts_with(char::is_whitespace)));
+    let mut chars = value.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
         if block_marker == Some(i) {
             out.push('\\');
         }
+        if esm && i == 0 {
+            out.push_str(&format!("&#{};", c as u32));
+            continue;
+        }
         match c {
+            // `:name` is a text directive to remark-directive (Docusaurus admonitions).
+            ':' if chars.peek().is_some_and(|(_, n)| n.is_ascii_alphabetic()) => out.push_str("\\:"),
             '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' => {
                 out.push('\\');
                 out.push(c);
             }
+            // `\{%` still opens a tag for GitBook's template engines (Nunjucks, Liquid): `\{\%` does not.
+            '%' if out.ends_with('{') => out.push_str("\\%"),
             '\r' | '\n' => out.push(' '),
             _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// GitBook inline text. GitBook runs a template engine over a page before reading it as Markdown
+/// (Liquid; Nunjucks in HonKit), and HonKit's Markdown parser (kramed, a marked fork) takes fewer
+/// backslash escapes than CommonMark: `\<` or `\|` would stay markup there. So `<`, `>`, `&`,
+/// `{`, `}`, `|` and a leading `=` become character references, which every GitBook reader turns
+/// back into the character and no template engine reads; the rest is backslash-escaped as for
+/// [`markdown`], with `$` too (`$$` starts math in GitBook).
+pub fn gitbook_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let digits = value.chars().take_while(char::is_ascii_digit).count();
+    let block_marker = if value.starts_with(['-', '+', '=']) {
+        Some(0)
+    } else if digits > 0 && value[digits..].starts_with(['.', ')']) {
+        Some(digits)
+    } else {
+        None
+    };
+    for (i, c) in value.chars().enumerate() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            '|' => out.push_str("&#124;"),
+            '=' if block_marker == Some(i) => out.push_str("&#61;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => {
+                if block_marker == Some(i) {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
         }
     }
     out
@@ -89,12 +155,19 @@ pub fn markdown_code(value: &str) -> String {
 
 /// Markdown inline text in which `backticked` parts (as in m365-runbook's own messages) become
 /// code spans and everything else is escaped like [`markdown`]. An unpaired backtick is text.
+/// For list items and the middle of sentences: unlike [`markdown`], a leading `import ` is left
+/// as it is, so use `md` where a value starts a paragraph of an MDX page.
 pub fn markdown_ticked(value: &str) -> String {
+    ticked_with(value, markdown_inline, markdown_code)
+}
+
+/// [`markdown_ticked`] with the text and code quoting of another Markdown dialect.
+pub fn ticked_with(value: &str, text: fn(&str) -> String, code: fn(&str) -> String) -> String {
     let parts: Vec<&str> = value.split('`').collect();
     if parts.len().is_multiple_of(2) {
-        return markdown(value);
+        return text(value);
     }
-    parts.iter().enumerate().map(|(i, part)| if i % 2 == 1 { markdown_code(part) } else { markdown(part) }).collect()
+    parts.iter().enumerate().map(|(i, part)| if i % 2 == 1 { code(part) } else { text(part) }).collect()
 }
 
 /// One line inside a fenced code block: kept verbatim, on one line, and unable to close the
@@ -102,6 +175,12 @@ pub fn markdown_ticked(value: &str) -> String {
 pub fn markdown_fenced(value: &str) -> String {
     let line = value.replace(['\r', '\n'], " ");
     if line.trim_start().starts_with(['`', '~']) { format!(" {line}") } else { line }
+}
+
+/// A YAML scalar for front matter: a double-quoted string with JSON's escapes (YAML 1.2 reads
+/// JSON), so no value can end the string, start a comment or read as a number or boolean.
+pub fn yaml_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "\"\"".to_string())
 }
 
 /// A Markdown link destination: percent-encodes what would end or break it.
@@ -158,10 +237,26 @@ mod tests {
     fn markdown_text_cannot_open_markup() {
         assert_eq!(markdown("<b>{x}</b> | *y*"), r"\<b\>\{x\}\</b\> \| \*y\*");
         assert_eq!(markdown("a\nb"), "a b");
-        assert_eq!(markdown("{% hint %}"), r"\{% hint %\}");
+        assert_eq!(markdown("{% hint %}"), r"\{\% hint %\}");
+        assert_eq!(markdown("{{ x }} {# y #}"), r"\{\{ x \}\} \{\# y \#\}");
         assert_eq!(markdown("Corso (2023) $5!"), "Corso (2023) $5!");
+        assert_eq!(markdown("a:b, a: b, https://x"), r"a\:b, a: b, https://x");
+        assert_eq!(markdown("import x from 'y'"), "&#105;mport x from 'y'");
+        assert_eq!(markdown("export\nconst"), "&#101;xport const");
+        assert_eq!(markdown("important"), "important");
         assert_eq!(markdown("- item"), r"\- item");
         assert_eq!(markdown("1. item"), r"1\. item");
+    }
+
+    #[test]
+    fn gitbook_text_uses_references_where_gitbook_takes_no_escape() {
+        assert_eq!(gitbook_text("{% hint %} {{ x }}"), "&#123;% hint %&#125; &#123;&#123; x &#125;&#125;");
+        assert_eq!(gitbook_text("<img> a|b & c"), "&lt;img&gt; a&#124;b &amp; c");
+        assert_eq!(gitbook_text("*a* _b_ `c` $$d$$"), r"\*a\* \_b\_ \`c\` \$\$d\$\$");
+        assert_eq!(gitbook_text("- x"), r"\- x");
+        assert_eq!(gitbook_text("= x"), "&#61; x");
+        assert_eq!(gitbook_text("1. x"), r"1\. x");
+        assert_eq!(gitbook_text("a:b"), "a:b");
     }
 
     #[test]

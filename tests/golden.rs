@@ -46,7 +46,80 @@ fn cases() -> Vec<(String, String, Vec<&'static str>)> {
     ));
     cases.push(("kodo-2020-11-dod".into(), "kodo-2020-11".into(), vec!["--tenant", "contoso", "--cloud", "dod"]));
     cases.push(("corso-2022-10-china".into(), "corso-2022-10".into(), vec!["--tenant", "contoso", "--cloud", "china"]));
+    // Every documentation flavour, for two profiles (markdown is every case above).
+    for profile in ["corso-2023-09", "kodo-2021-08"] {
+        for flavor in ["docusaurus", "gitbook"] {
+            cases.push((
+                format!("{profile}-{flavor}"),
+                profile.into(),
+                vec!["--tenant", "contoso", "--flavor", flavor],
+            ));
+        }
+    }
+    // Delta bundles of `--upgrade-from`.
+    cases.push((
+        "corso-2023-09-upgrade-from-corso-2022-10".into(),
+        "corso-2023-09".into(),
+        vec!["--tenant", "contoso", "--upgrade-from", "corso-2022-10"],
+    ));
+    cases.push((
+        "kodo-2021-08-upgrade-from-kodo-2020-03-gitbook".into(),
+        "kodo-2021-08".into(),
+        vec!["--tenant", "contoso", "--upgrade-from", "kodo-2020-03", "--flavor", "gitbook"],
+    ));
+    cases.push((
+        "kodo-2021-08-upgrade-from-kodo-2021-06-docusaurus".into(),
+        "kodo-2021-08".into(),
+        vec![
+            "--tenant",
+            "contoso",
+            "--client-id",
+            "11111111-2222-3333-4444-555555555555",
+            "--upgrade-from",
+            "kodo-2021-06",
+            "--flavor",
+            "docusaurus",
+        ],
+    ));
     cases
+}
+
+/// (golden folder, arguments after `docs --out DIR --as-of DATE`): `m365-runbook docs` outputs.
+fn docs_cases() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("docs-markdown", vec!["corso-2023-09", "kodo-2021-08"]),
+        ("docs-docusaurus", vec!["--flavor", "docusaurus", "corso-2023-09", "kodo-2021-08"]),
+        ("docs-gitbook", vec!["--flavor", "gitbook", "corso-2022-10", "kodo-2020-03"]),
+    ]
+}
+
+#[test]
+fn every_docs_folder_matches_its_golden_copy() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut failures = Vec::new();
+    for (name, extra) in docs_cases() {
+        let out_dir = tmp.path().join(name);
+        let out_arg = out_dir.to_string_lossy().to_string();
+        let mut args = vec!["docs", "--out", out_arg.as_str(), "--as-of", "2026-11-22"];
+        args.extend(extra.iter().copied());
+        let o = run(&args);
+        assert!(o.status.success(), "docs {name} failed:\n{}", stderr(&o));
+        let golden = repo().join("tests/golden").join(name);
+        if update {
+            let _ = std::fs::remove_dir_all(&golden);
+            copy_tree(&out_dir, &golden);
+            continue;
+        }
+        if let Some(diff) = compare(&golden, &out_dir) {
+            failures.push(format!("{name}: {diff}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "docs differ from tests/golden (if intended: UPDATE_GOLDEN=1 cargo test --test integration golden):\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -81,7 +154,8 @@ fn every_bundle_matches_its_golden_copy() {
 
 #[test]
 fn golden_folders_have_no_strays() {
-    let names: Vec<String> = cases().into_iter().map(|c| c.0).collect();
+    let mut names: Vec<String> = cases().into_iter().map(|c| c.0).collect();
+    names.extend(docs_cases().into_iter().map(|c| c.0.to_string()));
     for entry in std::fs::read_dir(repo().join("tests/golden")).expect("golden folder") {
         let name = entry.expect("entry").file_name().to_string_lossy().to_string();
         assert!(names.contains(&name), "tests/golden/{name} belongs to no test case: remove it");

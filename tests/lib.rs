@@ -4,6 +4,8 @@ mod catalog;
 mod cli;
 mod clouds;
 mod common;
+mod diff;
+mod docs;
 mod errors;
 mod golden;
 mod lint;

@@ -2,12 +2,15 @@
 
 pub mod catalog;
 pub mod cloud;
+pub mod diff;
+pub mod docs;
 pub mod explain;
 pub mod init;
 pub mod lint;
 pub mod list;
 pub mod render;
 pub mod show;
+pub mod templates;
 
 use crate::cli::Cli;
 use crate::diagnostic::InputError;

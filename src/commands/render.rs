@@ -47,11 +47,23 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     }
     // Lint first: errors stop the render before anything is written; warnings go into the bundle.
     let as_of = args.as_of.unwrap_or_else(Date::today);
-    let setup =
-        job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
-    let job::Rendered { bundle, warnings } = job::run(&setup, &loaded, &values, cloud)?;
-    let target =
-        args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id).join(values.tenant.as_str()));
+    let setup = job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
+    // --upgrade-from: a delta bundle with only what changes, beside the full one by default.
+    let upgrade_from = match &args.upgrade_from {
+        Some(old) => Some(set.resolve(old)?),
+        None => None,
+    };
+    let job::Rendered { bundle, warnings } = match &upgrade_from {
+        Some(old) => crate::upgrade::run(&setup, old, &loaded, &values, cloud)?,
+        None => job::run(&setup, &loaded, &values, cloud)?,
+    };
+    let target = args.out.clone().unwrap_or_else(|| {
+        let leaf = match &upgrade_from {
+            Some(old) => format!("{}-from-{}", values.tenant, old.profile.id),
+            None => values.tenant.to_string(),
+        };
+        PathBuf::from("out").join(&loaded.profile.id).join(leaf)
+    });
     output::write_bundle(&bundle, &target, args.force).map_err(output::WriteError::into_anyhow)?;
 
     if !cli.quiet {

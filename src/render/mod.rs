@@ -4,7 +4,9 @@ mod appinv;
 mod bundle;
 mod index;
 mod manifest;
+pub mod reflow;
 mod templates;
+pub mod upgrade;
 mod view;
 
 use crate::diagnostic::{Diagnostic, InputError};
@@ -14,6 +16,7 @@ use crate::profile::InputChannel;
 pub use bundle::{Bundle, BundleFile};
 pub use manifest::required_resource_access;
 pub use templates::{BUILTIN_TEMPLATES, Templates, filters_for};
+pub use view::SummaryEntry;
 
 pub const REGISTER_SH: &str = "register-app.sh";
 pub const REGISTER_PS1: &str = "register-app.ps1";
@@ -26,6 +29,12 @@ pub const ENV_PS1: &str = "env.ps1";
 pub const DOTENV: &str = "app.env";
 pub const RUNBOOK: &str = "runbook.md";
 pub const INDEX: &str = "bundle.json";
+/// GitBook's table of contents, beside a gitbook-flavoured runbook.
+pub const SUMMARY: &str = "SUMMARY.md";
+
+/// The column generated Markdown pages are wrapped at: markdownlint's default line length (MD013),
+/// within Docusaurus's 120.
+pub const PAGE_WIDTH: usize = 80;
 
 /// The documentation system `runbook.md` is written for; the other files do not change.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
@@ -38,6 +47,34 @@ pub enum Flavor {
     Docusaurus,
     /// GitBook: hint blocks, code indented inside numbered steps, a SUMMARY.md beside the page.
     Gitbook,
+}
+
+impl Flavor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flavor::Markdown => "markdown",
+            Flavor::Docusaurus => "docusaurus",
+            Flavor::Gitbook => "gitbook",
+        }
+    }
+}
+
+/// What `runbook.md` is written as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Page {
+    /// The runbook of a bundle, with the tenant's values and the scripts beside it.
+    #[default]
+    Bundle,
+    /// A page of `m365-runbook docs`: placeholder values, no bundle beside it.
+    Docs { position: usize },
+}
+
+/// One sentence about a profile, for front matter and index pages.
+pub fn description(profile: &crate::profile::Profile) -> String {
+    format!(
+        "Register the Microsoft Entra ID application that {} {} ({}) needs.",
+        profile.vendor, profile.product, profile.version
+    )
 }
 
 /// The files a plan produces, in the order a reader meets them.
@@ -77,9 +114,12 @@ pub fn render(
     warnings: &[Diagnostic],
     flavor: Flavor,
 ) -> Result<Bundle, InputError> {
-    let files = file_list(plan);
+    let mut files = file_list(plan);
+    if flavor == Flavor::Gitbook {
+        files.insert(1, SUMMARY);
+    }
     let header = header(plan);
-    let view = view::build(plan, warnings, &files, &header, flavor);
+    let view = view::build(plan, warnings, &files, &header, flavor, Page::Bundle);
     let context = tera::Context::from_serialize(&view)
         .map_err(|e| InputError::msg(format!("internal error: cannot build the template context: {e}")))?;
     let mut bundle = Bundle::default();
@@ -88,12 +128,32 @@ pub fn render(
             MANIFEST => manifest::render(plan),
             APPINV_XML => view.add_in.as_ref().map(|a| a.xml.clone()).unwrap_or_default(),
             INDEX => continue,
+            RUNBOOK => reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH),
             name => templates.render(&format!("{name}.tera"), &context)?,
         };
         bundle.insert(file, text, matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1 | EXCHANGE_PS1));
     }
     bundle.insert(INDEX, index::render(plan, warnings, &files), false);
     Ok(bundle)
+}
+
+/// `runbook.md` alone, as a page of `m365-runbook docs` at `position` in the sidebar.
+pub fn docs_page(
+    plan: &Plan<'_>,
+    templates: &Templates,
+    warnings: &[Diagnostic],
+    flavor: Flavor,
+    position: usize,
+) -> Result<String, InputError> {
+    let header = header(plan);
+    let mut files = file_list(plan);
+    if flavor == Flavor::Gitbook {
+        files.insert(1, SUMMARY);
+    }
+    let view = view::build(plan, warnings, &files, &header, flavor, Page::Docs { position });
+    let context = tera::Context::from_serialize(&view)
+        .map_err(|e| InputError::msg(format!("internal error: cannot build the template context: {e}")))?;
+    Ok(reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH))
 }
 
 /// Pretty JSON with a final newline, the form every JSON artefact is written in.

@@ -1,6 +1,6 @@
 //! The template engine: built-in templates compiled in, user templates winning per file, and the
 //! quoting filters registered once. Autoescape is off: each template quotes explicitly with the
-//! filter of its own language (`sh`, `ps`, `dotenv`, `md`, `md_code`, `md_url`, `comment`).
+//! filter of its own language (`sh`, `ps`, `dotenv`, `md`, `md_code`, `md_url`, `yaml`, `comment`).
 
 use std::fs;
 use std::path::Path;
@@ -12,7 +12,9 @@ use crate::quote;
 
 /// Built-in templates: (name, text). The name is the file written, plus `.tera`.
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
+    ("docs-index.md.tera", include_str!("../../templates/docs-index.md.tera")),
     ("env.ps1.tera", include_str!("../../templates/env.ps1.tera")),
     ("env.sh.tera", include_str!("../../templates/env.sh.tera")),
     ("exchange-online.ps1.tera", include_str!("../../templates/exchange-online.ps1.tera")),
@@ -20,6 +22,9 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("register-app.sh.tera", include_str!("../../templates/register-app.sh.tera")),
     ("runbook.md.tera", include_str!("../../templates/runbook.md.tera")),
     ("sharepoint-tenant.ps1.tera", include_str!("../../templates/sharepoint-tenant.ps1.tera")),
+    ("upgrade-app.ps1.tera", include_str!("../../templates/upgrade-app.ps1.tera")),
+    ("upgrade-app.sh.tera", include_str!("../../templates/upgrade-app.sh.tera")),
+    ("upgrade.md.tera", include_str!("../../templates/upgrade.md.tera")),
 ];
 
 /// The filters each kind of file may use on a value, by the file's extension (test-enforced).
@@ -32,7 +37,7 @@ pub fn filters_for(template: &str) -> &'static [&'static str] {
     } else if name.ends_with(".env") {
         &["dotenv", "comment", "ident"]
     } else if name.ends_with(".md") {
-        &["md", "md_code", "md_url", "md_fenced", "md_ticked"]
+        &["md", "md_code", "md_url", "md_fenced", "md_ticked", "yaml"]
     } else {
         &[]
     }
@@ -138,6 +143,20 @@ fn text_of(v: &Value) -> String {
     }
 }
 
+fn is_gitbook(state: &State) -> bool {
+    matches!(state.get::<Value>("flavor"), Ok(Some(f)) if f.as_str() == Some("gitbook"))
+}
+
+fn has_template_tag(text: &str) -> bool {
+    ["{%", "{{", "{#"].iter().any(|t| text.contains(t))
+}
+
+/// A code span on a GitBook page, or escaped text where a code span cannot hold the value: a
+/// template tag would still be read inside it, and HonKit splits table cells at every `|`.
+fn gitbook_code(text: &str) -> String {
+    if has_template_tag(text) || text.contains('|') { quote::gitbook_text(text) } else { quote::markdown_code(text) }
+}
+
 fn register_filters(tera: &mut Tera) {
     tera.register_filter("sh", |v: &Value, _: Kwargs, _: &State| quote::bash(&text_of(v)));
     tera.register_filter("ps", |v: &Value, _: Kwargs, _: &State| match v.as_bool() {
@@ -152,10 +171,37 @@ fn register_filters(tera: &mut Tera) {
             tera::Error::message(format!("`{}` cannot be written to a dotenv file", text.escape_debug()))
         })
     });
-    tera.register_filter("md", |v: &Value, _: Kwargs, _: &State| quote::markdown(&text_of(v)));
-    tera.register_filter("md_ticked", |v: &Value, _: Kwargs, _: &State| quote::markdown_ticked(&text_of(v)));
-    tera.register_filter("md_code", |v: &Value, _: Kwargs, _: &State| quote::markdown_code(&text_of(v)));
-    tera.register_filter("md_fenced", |v: &Value, _: Kwargs, _: &State| quote::markdown_fenced(&text_of(v)));
+    // Markdown text: CommonMark and MDX escapes, or GitBook's (see `quote::gitbook_text`).
+    tera.register_filter("md", |v: &Value, _: Kwargs, state: &State| {
+        if is_gitbook(state) { quote::gitbook_text(&text_of(v)) } else { quote::markdown(&text_of(v)) }
+    });
+    tera.register_filter("md_ticked", |v: &Value, _: Kwargs, state: &State| {
+        if is_gitbook(state) {
+            quote::ticked_with(&text_of(v), quote::gitbook_text, gitbook_code)
+        } else {
+            quote::markdown_ticked(&text_of(v))
+        }
+    });
+    // GitBook pages go through a template engine (Liquid, or Nunjucks in HonKit) that reads `{%`,
+    // `{{` and `{#` even inside code: a code block line holding one is refused.
+    tera.register_filter("md_code", |v: &Value, _: Kwargs, state: &State| {
+        let text = text_of(v);
+        if is_gitbook(state) { gitbook_code(&text) } else { quote::markdown_code(&text) }
+    });
+    tera.register_filter("md_fenced", |v: &Value, _: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let text = text_of(v);
+        if is_gitbook(state) && has_template_tag(&text) {
+            return Err(tera::Error::message(format!(
+                "`{}` cannot be placed in a GitBook code block: GitBook reads `{{%`, `{{{{` and `{{#` as template tags",
+                text.escape_debug()
+            )));
+        }
+        Ok(quote::markdown_fenced(&text))
+    });
+    // Front matter values: strings double-quoted with JSON escapes; numbers and booleans as they are.
+    tera.register_filter("yaml", |v: &Value, _: Kwargs, _: &State| {
+        if v.is_number() || v.as_bool().is_some() { v.to_string() } else { quote::yaml_string(&text_of(v)) }
+    });
     tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| quote::markdown_url(&text_of(v)));
     // Names the loader already checked (variable names, Set-SPOTenant parameters); re-checked so a
     // custom template cannot place anything else unquoted.

@@ -13,6 +13,14 @@ pub struct View<'a> {
     pub header: String,
     /// markdown, docusaurus or gitbook: what `runbook.md` is written for.
     pub flavor: super::Flavor,
+    /// A page of `m365-runbook docs`: placeholder values and no bundle beside it.
+    pub docs: bool,
+    /// Docusaurus sidebar position of a docs page.
+    pub sidebar_position: Option<usize>,
+    /// One sentence for front matter and index pages.
+    pub description: String,
+    /// Entries of a GitBook `SUMMARY.md`: the page, or every page of `docs`.
+    pub summary: Vec<SummaryEntry>,
     pub tool_version: &'static str,
     pub catalog_date: &'a str,
     pub profile: &'a crate::profile::Profile,
@@ -46,6 +54,12 @@ pub struct View<'a> {
     pub exchange_ews: bool,
     /// The certificate was chosen for the profile (not asked for) because SharePoint needs one.
     pub certificate_by_default: bool,
+}
+
+#[derive(Clone, Serialize)]
+pub struct SummaryEntry {
+    pub title: String,
+    pub path: String,
 }
 
 #[derive(Serialize)]
@@ -84,6 +98,8 @@ pub struct PermissionView<'a> {
 #[derive(Serialize)]
 pub struct AddInView<'a> {
     pub xml: String,
+    /// The lines to paste into appinv.aspx: the document without its provenance comment.
+    pub pasted: Vec<String>,
     pub appinv_url: String,
     pub allow_app_only_policy: bool,
     pub requests: &'a [crate::profile::AddInRequest],
@@ -130,6 +146,7 @@ pub fn build<'a>(
     files: &[&str],
     header: &str,
     flavor: super::Flavor,
+    page: super::Page,
 ) -> View<'a> {
     let profile = plan.profile;
     let apis = plan
@@ -164,6 +181,13 @@ pub fn build<'a>(
     View {
         header: header.to_string(),
         flavor,
+        docs: matches!(page, super::Page::Docs { .. }),
+        sidebar_position: match page {
+            super::Page::Docs { position } => Some(position),
+            super::Page::Bundle => None,
+        },
+        description: super::description(profile),
+        summary: vec![SummaryEntry { title: profile.title.clone(), path: super::RUNBOOK.to_string() }],
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog_date: plan.catalog_date,
         profile,
@@ -186,6 +210,11 @@ pub fn build<'a>(
         has_delegated: plan.has_delegated(),
         add_in: plan.add_in.map(|a| AddInView {
             xml: super::appinv::render(a, header),
+            pasted: super::appinv::render(a, header)
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("<!--") && !l.trim().is_empty())
+                .map(str::to_string)
+                .collect(),
             appinv_url: format!("{}/_layouts/15/appinv.aspx", plan.sharepoint_admin_url()),
             allow_app_only_policy: a.allow_app_only_policy,
             requests: &a.requests,

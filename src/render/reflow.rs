@@ -1,0 +1,251 @@
+//! Line wrapping for generated Markdown pages. Templates write prose in short lines, but a value
+//! (a summary, a warning, a product name) can make a line as long as it likes; markdownlint's
+//! MD013 and Docusaurus's style limit lines to 80 and 120 columns. Only prose lines are wrapped,
+//! and only at a single space before a word that cannot start a block of its own, so the page
+//! means exactly what it meant before: tables, headings, code, front matter, HTML, JSX, imports,
+//! admonition fences and GitBook tags are left as they are.
+
+/// Wraps every paragraph of `text` that has a line longer than `width` characters: its lines
+/// are joined and filled again (paragraphs that fit are left as written). A word longer than the
+/// line stays whole (MD013 allows a long line with no space beyond the limit). Blank lines in a
+/// row outside code become one.
+pub fn reflow(text: &str, width: usize) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut fence: Option<(char, usize)> = None;
+    let mut front_matter = text.starts_with("---\n");
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        i += 1;
+        if front_matter {
+            if i > 1 && line == "---" {
+                front_matter = false;
+            }
+            out.push(line.to_string());
+            continue;
+        }
+        if let Some((c, len)) = fence {
+            let run = trimmed.chars().take_while(|x| *x == c).count();
+            if run >= len && trimmed[run * c.len_utf8()..].trim().is_empty() {
+                fence = None;
+            }
+            out.push(line.to_string());
+            continue;
+        }
+        if let Some(open) = opens_fence(trimmed) {
+            fence = Some(open);
+            out.push(line.to_string());
+            continue;
+        }
+        if trimmed.is_empty() {
+            // One blank line is as good as several, and markdownlint (MD012) wants one.
+            if out.last().is_none_or(|l| !l.trim().is_empty()) || i == lines.len() {
+                out.push(String::new());
+            }
+            continue;
+        }
+        if !is_prose(trimmed) {
+            out.push(line.to_string());
+            continue;
+        }
+        // A paragraph: this line and the lines that continue it at the same indentation.
+        let indent = prefix_len(line);
+        let start = i - 1;
+        while i < lines.len() && continues(lines[i], indent) {
+            i += 1;
+        }
+        let paragraph = &lines[start..i];
+        if paragraph.iter().all(|l| l.chars().count() <= width) {
+            out.extend(paragraph.iter().map(|l| l.to_string()));
+        } else {
+            let joined = std::iter::once(line[indent..].trim())
+                .chain(paragraph[1..].iter().map(|l| l.trim()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut wrapped = String::new();
+            wrap_line(&format!("{}{joined}", &line[..indent]), width, &mut wrapped);
+            out.push(wrapped);
+        }
+    }
+    out.join("\n")
+}
+
+/// A code fence opening: three or more backticks or tildes.
+fn opens_fence(trimmed: &str) -> Option<(char, usize)> {
+    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let run = trimmed.chars().take_while(|x| *x == c).count();
+    (run >= 3).then_some((c, run))
+}
+
+/// Whether `line` goes on with the paragraph whose text starts at column `indent`.
+fn continues(line: &str, indent: usize) -> bool {
+    let trimmed = line.trim_start();
+    let spaces = line.len() - trimmed.len();
+    !trimmed.is_empty()
+        && is_prose(trimmed)
+        && opens_fence(trimmed).is_none()
+        && spaces == indent
+        && prefix_len(line) == indent
+}
+
+/// Lines that are something other than a paragraph or a list item keep their shape.
+fn is_prose(trimmed: &str) -> bool {
+    const BLOCKS: &[&str] = &["|", "#", "<", "{", ":::", "import ", "export ", "---", "***", "===", ">"];
+    !BLOCKS.iter().any(|b| trimmed.starts_with(b)) && !trimmed.ends_with('\\') && !trimmed.ends_with("  ")
+}
+
+/// The part of a line before its text: indentation and a list marker. Continuation lines are
+/// indented to where the text starts, so they stay in the list item.
+fn prefix_len(line: &str) -> usize {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let marker = if rest.starts_with("- ") || rest.starts_with("* ") || rest.starts_with("+ ") {
+        2
+    } else {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
+            digits + 2
+        } else {
+            0
+        }
+    };
+    indent + marker
+}
+
+/// Whether a line may begin with `word` without becoming something else: a list item, a heading,
+/// a block quote, a code fence, HTML or JSX, an MDX expression, a GitBook tag, a table row.
+fn starts_safely(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else { return false };
+    if first.is_ascii_digit() {
+        // `1.` or `1)` alone would start an ordered list.
+        let digits = word.chars().take_while(char::is_ascii_digit).count();
+        let rest = &word[digits..];
+        return !(rest == "." || rest == ")");
+    }
+    match first {
+        c if c.is_alphanumeric() => true,
+        '(' | '"' | '\'' | '\\' | '&' => true,
+        // A shell variable; `$$` would open a math block in GitBook.
+        '$' => chars.next().is_some_and(|c| c.is_alphanumeric()),
+        // Emphasis (`**bold**`, `*it*`), not a list marker or a thematic break.
+        '*' | '_' => chars.next().is_some_and(|c| c.is_alphanumeric() || c == '*' || c == '_'),
+        // A code span; three backticks would open a fence.
+        '`' => !word.starts_with("```"),
+        // Link text, unless it could be read as a link reference definition.
+        '[' => !word.contains("]:"),
+        _ => false,
+    }
+}
+
+fn wrap_line(line: &str, width: usize, out: &mut String) {
+    let prefix = prefix_len(line);
+    let indent = " ".repeat(prefix);
+    let (head, text) = line.split_at(prefix);
+    // Break candidates: single spaces, so code spans and padded text keep their spacing.
+    let bytes = text.as_bytes();
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len().saturating_sub(1) {
+        if bytes[i] == b' ' && bytes[i - 1] != b' ' && bytes[i + 1] != b' ' {
+            words.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    words.push(&text[start..]);
+
+    // Greedy, but when a line overflows, break at the last word on it that may start a line.
+    let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
+    let width_of = |l: &[&str]| prefix + l.iter().map(|w| w.chars().count()).sum::<usize>() + l.len() - 1;
+    for word in words {
+        lines.last_mut().expect("one line at least").push(word);
+        loop {
+            let line = lines.last_mut().expect("one line at least");
+            if line.len() < 2 || width_of(line) <= width {
+                break;
+            }
+            let fits = (1..line.len()).rev().find(|&i| starts_safely(line[i]) && width_of(&line[..i]) <= width);
+            let Some(at) = fits.or_else(|| (1..line.len()).rev().find(|&i| starts_safely(line[i]))) else { break };
+            let rest = line.split_off(at);
+            lines.push(rest);
+        }
+    }
+    out.push_str(head);
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(&indent);
+        }
+        out.push_str(&line.join(" "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_prose_and_list_items_with_their_indentation() {
+        let text = "one two three four five six\n- alpha beta gamma delta epsilon\n1. uno dos tres cuatro cinco\n";
+        assert_eq!(
+            reflow(text, 14),
+            "one two three\nfour five six\n- alpha beta\n  gamma delta\n  epsilon\n1. uno dos\n   tres cuatro\n   cinco\n"
+        );
+    }
+
+    #[test]
+    fn leaves_tables_headings_code_front_matter_and_tags_alone() {
+        let long = "word ".repeat(30);
+        for line in [
+            format!("| {long} |"),
+            format!("## {long}"),
+            format!("<TabItem {long}>"),
+            format!("{{% hint {long} %}}"),
+            format!(":::warning {long}"),
+        ] {
+            let text = format!("{line}\n");
+            assert_eq!(reflow(&text, 20), text);
+        }
+        let fenced = format!("```bash\n{long}\n```\n{long}\n");
+        let got = reflow(&fenced, 20);
+        assert!(got.starts_with(&format!("```bash\n{long}\n```\n")), "{got}");
+        assert!(got.lines().skip(3).all(|l| l.len() <= 20), "{got}");
+        let front = format!("---\ndescription: {long}\n---\n");
+        assert_eq!(reflow(&front, 20), front);
+    }
+
+    #[test]
+    fn never_starts_a_line_with_a_block_marker() {
+        let text = "aaaa - bbbb 1. cccc # dddd > eeee {x} <y> ``` ffff\n";
+        let got = reflow(text, 4);
+        for line in got.lines().skip(1) {
+            assert!(starts_safely(line), "{line:?} in {got:?}");
+        }
+        assert_eq!(got.replace('\n', " "), text.replace('\n', " "));
+    }
+
+    #[test]
+    fn fills_a_paragraph_again_only_when_a_line_is_too_long() {
+        let fits = "short line\nanother\n\n- item\n  more\n";
+        assert_eq!(reflow(fits, 20), fits);
+        let long = "It only adds:\nnothing is removed at all in the end\n- one two\n  three four five six\n";
+        assert_eq!(
+            reflow(long, 20),
+            "It only adds:\nnothing is removed\nat all in the end\n- one two three four\n  five six\n"
+        );
+        assert_eq!(reflow("a b c d e f g h i\nj k\n", 8), "a b c d\ne f g h\ni j k\n");
+    }
+
+    #[test]
+    fn blank_lines_in_a_row_become_one_outside_code() {
+        assert_eq!(reflow("a\n\n\n\nb\n```\n\n\n```\n", 80), "a\n\nb\n```\n\n\n```\n");
+    }
+
+    #[test]
+    fn keeps_double_spaces_and_long_words() {
+        let text = "a  b and a-very-long-word-that-does-not-fit\n";
+        assert_eq!(reflow(text, 6), "a  b\nand\na-very-long-word-that-does-not-fit\n");
+    }
+}
