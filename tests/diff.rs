@@ -256,6 +256,8 @@ fn upgrades_list_removable_permissions_and_changed_sharepoint_steps() {
     }
     let page = fs::read_to_string(dir.join("upgrade.md")).expect("page");
     assert!(page.contains("## What may now be removed"), "{page}");
+    // SharePoint app-only access needs a certificate where the old page used a secret.
+    assert!(page.contains("## Step 3: Add a certificate"), "{page}");
     assert!(page.contains("| `Directory.Read.All` | Application | `5778995a-e1bf-45b8-affa-663a9f3f4d04` |"), "{page}");
     let sh = fs::read_to_string(dir.join("upgrade-app.sh")).expect("sh");
     assert!(sh.contains("printf '  %s: %s (%s, %s)\\n' 'Azure Active Directory Graph' 'Directory.Read.All'"), "{sh}");

@@ -32,6 +32,8 @@ struct UpgradeView<'a> {
     add_in_dropped: bool,
     settings_dropped: Vec<&'a crate::diff::SettingChange>,
     ews_new: bool,
+    /// The new profile needs another kind of credential (a certificate, for SharePoint app-only).
+    credential_changed: bool,
     findings: &'a FindingsDiff,
     counts: Counts,
 }
@@ -201,6 +203,7 @@ pub fn render(
         add_in_dropped,
         settings_dropped: diff.tenant_settings.iter().filter(|s| s.new.is_none()).collect(),
         ews_new,
+        credential_changed: new.credential != old.credential,
         findings: &diff.findings,
     };
     let mut context = tera::Context::from_serialize(&view)
