@@ -324,6 +324,15 @@ pub struct RenderArgs {
     #[arg(long)]
     pub show_values: bool,
 
+    /// Render one bundle per row of this CSV or YAML inventory (tenant, tenant_id, client_id, ...)
+    /// into OUT/TENANT/ (default OUT: out/PROFILE), with index.json and index.md.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["tenant", "show_values"])]
+    pub inventory: Option<PathBuf>,
+
+    /// With --inventory: render the good rows even if some are bad, and report the bad ones.
+    #[arg(long, requires = "inventory")]
+    pub keep_going: bool,
+
     /// The tenant's directory (tenant) ID, when known.
     #[arg(long, value_name = "GUID")]
     pub tenant_id: Option<Guid>,
@@ -386,6 +395,6 @@ pub struct RenderArgs {
 
     /// Write a delta bundle instead: upgrade the app from what this profile asked for (id, alias
     /// or file), adding only what is missing and listing what may be removed.
-    #[arg(long, value_name = "OLD")]
+    #[arg(long, value_name = "OLD", conflicts_with = "inventory")]
     pub upgrade_from: Option<String>,
 }

@@ -26,7 +26,15 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
-pub fn run(setup: &Setup<'_>, loaded: &LoadedProfile, values: &Values, cloud: Cloud) -> Result<Rendered, InputError> {
+/// Lints `loaded` for these values: the warnings to write into the bundle (most serious first),
+/// or the errors that stop it. The result depends only on the cloud, credential and secret
+/// lifetime, so inventories lint once per combination.
+pub fn lint(
+    setup: &Setup<'_>,
+    loaded: &LoadedProfile,
+    values: &Values,
+    cloud: &Cloud,
+) -> Result<Vec<Diagnostic>, InputError> {
     let options = Options {
         as_of: setup.as_of,
         credential: values.credential,
@@ -40,7 +48,24 @@ pub fn run(setup: &Setup<'_>, loaded: &LoadedProfile, values: &Values, cloud: Cl
         return Err(InputError::new(errors));
     }
     lint::by_importance(&mut warnings);
+    Ok(warnings)
+}
+
+/// Resolves and renders with warnings already found by [`lint`].
+pub fn render_linted(
+    setup: &Setup<'_>,
+    loaded: &LoadedProfile,
+    values: &Values,
+    cloud: Cloud,
+    warnings: Vec<Diagnostic>,
+) -> Result<Rendered, InputError> {
     let plan = plan::resolve(loaded, setup.catalog, values, cloud)?;
     let bundle = render(&plan, setup.templates, &warnings, setup.flavor)?;
     Ok(Rendered { bundle, warnings })
+}
+
+/// Lints, then renders: one whole job.
+pub fn run(setup: &Setup<'_>, loaded: &LoadedProfile, values: &Values, cloud: Cloud) -> Result<Rendered, InputError> {
+    let warnings = lint(setup, loaded, values, &cloud)?;
+    render_linted(setup, loaded, values, cloud, warnings)
 }

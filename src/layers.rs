@@ -75,6 +75,19 @@ fn unknown_key(key: &str, location: Option<Location>) -> Diagnostic {
     d
 }
 
+/// A YAML value as a layer value: a scalar, or a list for `sites`; None for anything else.
+pub fn raw_from_yaml(key: &str, value: Yaml) -> Option<Raw> {
+    match value {
+        Yaml::String(s) => Some(Raw::Text(s)),
+        Yaml::Bool(b) => Some(Raw::Text(b.to_string())),
+        Yaml::Number(n) => Some(Raw::Text(n.to_string())),
+        Yaml::Sequence(items) if key == "sites" => {
+            Some(Raw::List(items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect()))
+        }
+        _ => None,
+    }
+}
+
 impl Layers {
     pub fn set(&mut self, key: &str, raw: Raw, origin: String, location: Option<Location>) {
         self.entries.insert(key.to_string(), Entry { raw, origin, location });
@@ -119,17 +132,9 @@ impl Layers {
                 problems.push(unknown_key(&key, location));
                 continue;
             }
-            let raw = match v {
-                Yaml::String(s) => Raw::Text(s),
-                Yaml::Bool(b) => Raw::Text(b.to_string()),
-                Yaml::Number(n) => Raw::Text(n.to_string()),
-                Yaml::Sequence(items) if key == "sites" => {
-                    Raw::List(items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
-                }
-                _ => {
-                    problems.push(Diagnostic::error(format!("`{key}` takes a single value")).at(location));
-                    continue;
-                }
+            let Some(raw) = raw_from_yaml(&key, v) else {
+                problems.push(Diagnostic::error(format!("`{key}` takes a single value")).at(location));
+                continue;
             };
             let line = location.as_ref().map_or(0, |l| l.line);
             self.set(&key, raw, format!("{origin}:{line}"), location);

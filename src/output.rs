@@ -54,6 +54,17 @@ pub fn write_bundle(bundle: &Bundle, target: &Path, force: bool) -> Result<(), W
     write_bundle_with(bundle, target, force, &mut |path, text| fs::write(path, text))
 }
 
+/// Writes `bundle` into `dir`, a new folder inside a private staging folder that the caller moves
+/// into place (inventories): no temporary folder of its own, one system call fewer per file.
+pub fn write_staged(bundle: &Bundle, dir: &Path) -> Result<(), WriteError> {
+    create_dir(dir).map_err(io_err(dir, "create the folder"))?;
+    for (rel, file) in bundle.files() {
+        let path = dir.join(rel);
+        write_with_mode(&path, &file.text, file.executable).map_err(io_err(&path, "write"))?;
+    }
+    Ok(())
+}
+
 /// As `write_bundle`, with the file writer given (tests inject failures through it).
 pub fn write_bundle_with(
     bundle: &Bundle,
@@ -73,7 +84,7 @@ pub fn write_bundle_with(
     fs::create_dir_all(&parent).map_err(io_err(&parent, "create the folder"))?;
     let unique = format!("{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
     let staging = parent.join(format!(".{name}.tmp-{unique}"));
-    fs::create_dir(&staging).map_err(io_err(&staging, "create the temporary folder"))?;
+    create_dir(&staging).map_err(io_err(&staging, "create the temporary folder"))?;
 
     if let Err(e) = fill(bundle, &staging, write_file) {
         let _ = fs::remove_dir_all(&staging);
@@ -106,13 +117,35 @@ fn fill(
 ) -> Result<(), WriteError> {
     for (rel, file) in bundle.files() {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
+        if rel.contains('/')
+            && let Some(parent) = path.parent()
+        {
             fs::create_dir_all(parent).map_err(io_err(parent, "create the folder"))?;
         }
         write_file(&path, &file.text).map_err(io_err(&path, "write"))?;
         set_mode(&path, file.executable).map_err(io_err(&path, "set the permissions of"))?;
     }
-    set_dir_mode(dir).map_err(io_err(dir, "set the permissions of"))
+    Ok(())
+}
+
+/// A folder readable by all, writable by the owner (0755 before the umask).
+fn create_dir(path: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
+    builder.create(path)
+}
+
+/// Creates a file with its final mode in one call (scripts 0755, others 0644, before the umask).
+fn write_with_mode(path: &Path, text: &str, executable: bool) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, if executable { 0o755 } else { 0o644 });
+    #[cfg(not(unix))]
+    let _ = executable;
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 #[cfg(unix)]
@@ -121,19 +154,8 @@ fn set_mode(path: &Path, executable: bool) -> io::Result<()> {
     fs::set_permissions(path, fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }))
 }
 
-#[cfg(unix)]
-fn set_dir_mode(path: &Path) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
-}
-
 #[cfg(not(unix))]
 fn set_mode(_: &Path, _: bool) -> io::Result<()> {
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn set_dir_mode(_: &Path) -> io::Result<()> {
     Ok(())
 }
 

@@ -80,6 +80,21 @@ fn narrow_sites(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> Option<LeastPri
 
 const SHAREPOINT: &str = "00000003-0000-0ff1-ce00-000000000000";
 
+/// The sites given that are not in the tenant's SharePoint, as errors at `at`.
+pub fn foreign_sites(values: &Values, cloud: &Cloud, at: Option<Location>) -> Vec<Diagnostic> {
+    let site_host = format!("{}.{}", values.tenant, cloud.sharepoint_suffix);
+    values
+        .sites
+        .iter()
+        .filter(|s| s.host != site_host)
+        .map(|s| {
+            Diagnostic::error(format!("site `{}` is not in the tenant's SharePoint (`{site_host}`)", s.url))
+                .at(at.clone())
+                .help(format!("give sites of https://{site_host}"))
+        })
+        .collect()
+}
+
 /// The credential a bundle creates: the one asked for, else a certificate when the profile needs
 /// SharePoint app-only access (SharePoint refuses app-only tokens from secrets), else the profile's.
 pub fn effective_credential(profile: &Profile, apis: &[PlannedApi], given: Option<CredentialKind>) -> CredentialKind {
@@ -330,17 +345,7 @@ pub fn resolve<'a>(
     // Warnings (duplicates, retired steps, ...) are lint's to report; see `lint`.
     let (mut apis, _) = resolve_permissions(loaded, catalog)?;
     let credential = effective_credential(profile, &apis, values.credential);
-    let site_host = format!("{}.{}", values.tenant, cloud.sharepoint_suffix);
-    let foreign: Vec<Diagnostic> = values
-        .sites
-        .iter()
-        .filter(|s| s.host != site_host)
-        .map(|s| {
-            Diagnostic::error(format!("site `{}` is not in the tenant's SharePoint (`{site_host}`)", s.url))
-                .at(Some(Location::file("--site")))
-                .help(format!("give sites of https://{site_host}"))
-        })
-        .collect();
+    let foreign = foreign_sites(values, &cloud, Some(Location::file("--site")));
     if !foreign.is_empty() {
         return Err(InputError::new(foreign));
     }

@@ -149,7 +149,9 @@ pub fn markdown_code(value: &str) -> String {
     let value = value.replace(['\r', '\n'], " ");
     let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let pad = if value.starts_with('`') || value.ends_with('`') || value.is_empty() { " " } else { "" };
+    // CommonMark strips one space from each end of a span that starts and ends with one.
+    let spaced = value.starts_with(' ') && value.ends_with(' ') && !value.trim_matches(' ').is_empty();
+    let pad = if value.starts_with('`') || value.ends_with('`') || value.is_empty() || spaced { " " } else { "" };
     format!("{fence}{pad}{value}{pad}{fence}")
 }
 
@@ -174,7 +176,13 @@ pub fn ticked_with(value: &str, text: fn(&str) -> String, code: fn(&str) -> Stri
 /// fence (a line starting with a backtick or tilde could).
 pub fn markdown_fenced(value: &str) -> String {
     let line = value.replace(['\r', '\n'], " ");
-    if line.trim_start().starts_with(['`', '~']) { format!(" {line}") } else { line }
+    // A closing fence may be indented up to three spaces: indent such a line to four.
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent < 4 && line[indent..].starts_with(['`', '~']) {
+        format!("{}{line}", " ".repeat(4 - indent))
+    } else {
+        line
+    }
 }
 
 /// A YAML scalar for front matter: a double-quoted string with JSON's escapes (YAML 1.2 reads

@@ -96,7 +96,18 @@ const CMD_SPECIAL: &str = "\"%&|<>^";
 /// Characters that change how text displays without showing: bidirectional controls, zero-width
 /// characters and the byte-order mark. A name with them reads differently from what it is.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// A SharePoint site URL: `https://HOST/PATH` with a plain host and a path of letters, digits

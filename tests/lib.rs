@@ -8,6 +8,7 @@ mod diff;
 mod docs;
 mod errors;
 mod golden;
+mod inventory;
 mod lint;
 mod safety;
 mod templates;

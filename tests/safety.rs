@@ -25,8 +25,9 @@
 //! cases per property, 2,000 for the two whole-script properties (a tenth) and 80,000 loader
 //! mutants (four times).
 //!
-//! Properties marked `#[ignore]` document bugs found here whose fix belongs in `src/` (see each
-//! reason); run them with `cargo test --test integration safety -- --ignored`.
+//! Five bugs these properties found were fixed in `src/`: MDX module lines in Markdown text, a
+//! fenced line that could close its fence, code spans losing edge spaces, invisible characters in
+//! app names, and profile display names bypassing the app-name rules. Their tests now guard them.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -137,19 +138,18 @@ fn tenant_name() -> impl Strategy<Value = String> {
 fn refused_in_app_names(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || INVISIBLE_TOO.contains(&c)
         || "\"%&|<>^".contains(c)
 }
 
-/// Whether `AppName` must accept `s`; `None` when `s` has a character of `INVISIBLE_TOO`, which
-/// `app_names_refuse_every_invisible_format_character` decides.
+/// Whether `AppName` must accept `s`.
 fn app_name_ok(s: &str) -> Option<bool> {
-    let ok = !s.is_empty() && !s.chars().any(refused_in_app_names) && s.trim() == s && s.chars().count() <= 120;
-    if ok && s.chars().any(|c| INVISIBLE_TOO.contains(&c)) { None } else { Some(ok) }
+    Some(!s.is_empty() && !s.chars().any(refused_in_app_names) && s.trim() == s && s.chars().count() <= 120)
 }
 
-/// Invisible or text-reordering characters that `AppName` does not refuse yet (see the ignored
-/// test below): U+061C is a bidirectional control, the others format characters (category Cf)
-/// and line or paragraph separators.
+/// Invisible or text-reordering characters beyond the usual zero-width and bidi ones: U+061C is
+/// a bidirectional control, the others format characters (category Cf) and line or paragraph
+/// separators. Found by these property tests; `AppName` refuses them.
 const INVISIBLE_TOO: &[char] = &[
     '\u{00AD}',
     '\u{061C}',
@@ -489,8 +489,6 @@ fn app_name_limits_count_characters_not_bytes() {
 
 /// The characters of `INVISIBLE_TOO` are refused like the other invisible ones.
 #[test]
-#[ignore = "bug: AppName accepts U+061C (a bidi control), U+00AD, U+180E, U+2028/U+2029, U+206A-U+206F, \
-            U+FFF9-U+FFFB and tag characters U+E0000-U+E007F; fix in src/values.rs is_invisible"]
 fn app_names_refuse_every_invisible_format_character() {
     let accepted: Vec<String> = INVISIBLE_TOO
         .iter()
@@ -704,8 +702,6 @@ proptest! {
 
     /// A line in a fenced block cannot close the fence.
     #[test]
-    #[ignore = "bug: quote::markdown_fenced(\"```\") is \" ```\", which still closes the fence (a closing fence \
-                may be indented up to three spaces); fix in src/quote.rs markdown_fenced"]
     fn markdown_fenced_cannot_close_the_fence(value in markdown_nasty()) {
         let line = quote::markdown_fenced(&value);
         prop_assert!(!closes_a_fence(&line), "{:?} -> {:?}", value, line);
@@ -713,8 +709,6 @@ proptest! {
 
     /// Inline code reads back as the value (line breaks become spaces, CommonMark 6.1).
     #[test]
-    #[ignore = "bug: quote::markdown_code(\" a \") is \"` a `\", which CommonMark reads as \"a\": one space is \
-                stripped from each side; fix in src/quote.rs markdown_code (pad when both ends are spaces)"]
     fn markdown_code_reads_back_as_the_value(value in markdown_nasty()) {
         // An empty code span cannot be written at all.
         prop_assume!(!value.is_empty());
@@ -730,9 +724,6 @@ proptest! {
     /// MDX reads a block starting with `import ` or `export ` as JavaScript (ESM): text that can
     /// land at the start of a paragraph (the summary, the product name) must not start that way.
     #[test]
-    #[ignore = "bug: quote::markdown(\"import x from 'y'\") is unchanged, and runbook.md places profile.summary \
-                and profile.product at the start of a paragraph, where MDX runs it as an ES module; fix in \
-                src/quote.rs markdown"]
     fn markdown_text_cannot_start_mdx_esm(value in markdown_nasty()) {
         let text = quote::markdown(&value);
         let esm = ["import", "export"]
@@ -1159,9 +1150,6 @@ fn whole_scripts_parse_with_hostile_profile_text() {
 /// A profile's own app name reaches the same commands as `--app-name`, so it must pass the same
 /// check (today only control characters other than a line break are refused).
 #[test]
-#[ignore = "bug: LoadedProfile::parse accepts app.display_name values that AppName refuses (`a&calc`, \
-            `50%`, a line break), and plan::resolve uses it as the app name unchecked; fix in \
-            src/profile/load.rs check_shape"]
 fn profile_app_names_follow_the_app_name_rules() {
     let r = Renderer::shared();
     let base = r.profiles.resolve("corso").expect("corso");

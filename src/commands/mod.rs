@@ -6,6 +6,7 @@ pub mod diff;
 pub mod docs;
 pub mod explain;
 pub mod init;
+pub mod inventory;
 pub mod lint;
 pub mod list;
 pub mod render;

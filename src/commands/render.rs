@@ -22,6 +22,11 @@ struct Written<'a> {
 }
 
 pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
+    for id in &args.allow {
+        if crate::lint::rule(id).is_none() {
+            return Err(super::explain::unknown_rule(id).into());
+        }
+    }
     let set = super::profiles(cli)?;
     let loaded = set.resolve(&args.profile)?;
     let templates = Templates::with_overrides(cli.templates.as_deref())?;
@@ -35,16 +40,18 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
             Cloud::builtin(id).ok_or_else(|| InputError::msg(format!("unknown cloud `{id}`")))?
         }
     };
+    if let Some(path) = &args.inventory {
+        let base = layers(args, &cloud)?;
+        let as_of = args.as_of.unwrap_or_else(Date::today);
+        let setup =
+            job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
+        return super::inventory::run(cli, args, &loaded, &setup, &base, &cloud, path, out, err);
+    }
     let layers = layers(args, &cloud)?;
     if args.show_values {
         return show_values(&layers, &loaded.profile, out);
     }
     let values = layers.to_values()?;
-    for id in &args.allow {
-        if crate::lint::rule(id).is_none() {
-            return Err(super::explain::unknown_rule(id).into());
-        }
-    }
     // Lint first: errors stop the render before anything is written; warnings go into the bundle.
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let setup = job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };

@@ -170,6 +170,9 @@ impl LoadedProfile {
                 }
             }
         }
+        if let Err(e) = p.app.display_name.parse::<crate::values::AppName>() {
+            out.push(self.error("app.display_name", e));
+        }
         for (field, text) in text_fields(p) {
             if text.chars().any(|c| c.is_control() && c != '\n') {
                 out.push(self.error(&field, format!("`{field}` contains a control character")));

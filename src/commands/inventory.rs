@@ -1,0 +1,247 @@
+//! `render PROFILE --inventory FILE`: one bundle per row, rendered in parallel.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cli::{Cli, RenderArgs};
+use crate::cloud::Cloud;
+use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::inventory::{self, Job};
+use crate::job::{self, Setup};
+use crate::layers::Layers;
+use crate::output;
+use crate::profile::{CredentialKind, LoadedProfile};
+use crate::quote;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    profile: &'a str,
+    title: &'a str,
+    generator: &'static str,
+    inventory: String,
+    bundles: Vec<Entry>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<Failed>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    tenant: String,
+    line: usize,
+    cloud: String,
+    path: String,
+    files: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Failed {
+    line: usize,
+    errors: Vec<Diagnostic>,
+}
+
+/// The row failed: its diagnostics (the run fails or, with --keep-going, goes on).
+type RowResult = Result<Entry, Failed>;
+
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    cli: &Cli,
+    args: &RenderArgs,
+    loaded: &LoadedProfile,
+    setup: &Setup<'_>,
+    base: &Layers,
+    default_cloud: &Cloud,
+    inventory_path: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let t0 = std::time::Instant::now();
+    let rows = inventory::read(inventory_path)?;
+    let (jobs, mut problems) = inventory::check(&rows, base, default_cloud);
+    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id));
+    if !args.force {
+        for j in &jobs {
+            let dir = target.join(j.values.tenant.as_str());
+            if dir.exists() {
+                problems.push(
+                    Diagnostic::error(format!("`{}` already exists; add --force to replace it", dir.display()))
+                        .at(Some(Location { line: j.line, ..Location::file(inventory_path.display().to_string()) })),
+                );
+            }
+        }
+    }
+    let color = crate::term::color_enabled(crate::term::Stream::Stderr);
+    if !problems.is_empty() && !args.keep_going {
+        return Err(InputError::new(problems).into());
+    }
+    for p in &problems {
+        write!(err, "{}", crate::term::paint(&p.to_string(), color))?;
+    }
+    let bad_lines: Vec<usize> = problems.iter().filter_map(|d| d.location.as_ref().map(|l| l.line)).collect();
+    let jobs: Vec<Job> = jobs.into_iter().filter(|j| !bad_lines.contains(&j.line)).collect();
+
+    if cli.verbose {
+        eprintln!("checked {} rows in {:?}", rows.len(), t0.elapsed());
+    }
+    // Lint once per distinct (cloud, credential, secret lifetime): the findings depend on nothing
+    // else, and a profile error stops the run before anything is written.
+    let mut linted: BTreeMap<(String, Option<CredentialKind>, Option<u8>), Vec<Diagnostic>> = BTreeMap::new();
+    for j in &jobs {
+        let key = (j.cloud.id.clone(), j.values.credential, j.values.secret_years.map(|y| y.get()));
+        if let std::collections::btree_map::Entry::Vacant(slot) = linted.entry(key) {
+            slot.insert(job::lint(setup, loaded, &j.values, &j.cloud)?);
+        }
+    }
+    let staging = inventory::staging_dir(&target);
+    std::fs::create_dir_all(&staging).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", staging.display()))?;
+    let progress = progress_bar(jobs.len() as u64, cli.quiet);
+    let results: Vec<RowResult> = jobs
+        .par_iter()
+        .map(|j| {
+            let key = (j.cloud.id.clone(), j.values.credential, j.values.secret_years.map(|y| y.get()));
+            let result = render_row(setup, loaded, j, linted.get(&key).cloned().unwrap_or_default(), &staging);
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    if cli.verbose {
+        eprintln!("rendered and written in {:?}", t0.elapsed());
+    }
+    let (ok, failed): (Vec<RowResult>, Vec<RowResult>) = results.into_iter().partition(Result::is_ok);
+    let failed: Vec<Failed> = failed.into_iter().filter_map(Result::err).collect();
+    if !failed.is_empty() && !args.keep_going {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(InputError::new(failed.into_iter().flat_map(|f| f.errors).collect()).into());
+    }
+    let entries: Vec<Entry> = ok.into_iter().filter_map(Result::ok).collect();
+    let moved = place(&staging, &target, &entries, args.force);
+    let _ = std::fs::remove_dir_all(&staging);
+    moved?;
+
+    let index = Index {
+        profile: &loaded.profile.id,
+        title: &loaded.profile.title,
+        generator: concat!("m365-runbook ", env!("CARGO_PKG_VERSION")),
+        inventory: inventory_path.display().to_string(),
+        bundles: entries,
+        failed,
+    };
+    write_file(&target.join("index.json"), &crate::render::json_text(&index))?;
+    write_file(&target.join("index.md"), &index_page(&index))?;
+    for f in &index.failed {
+        for e in &f.errors {
+            write!(err, "{}", crate::term::paint(&e.to_string(), color))?;
+        }
+    }
+    if !cli.quiet {
+        writeln!(
+            out,
+            "wrote {} bundles to {} ({} rows failed)",
+            index.bundles.len(),
+            target.display(),
+            index.failed.len() + problems.len()
+        )?;
+    }
+    if !index.failed.is_empty() || !problems.is_empty() {
+        return Err(crate::commands::lint::FindingsFailed.into());
+    }
+    Ok(())
+}
+
+fn render_row(
+    setup: &Setup<'_>,
+    loaded: &LoadedProfile,
+    j: &Job,
+    warnings: Vec<Diagnostic>,
+    staging: &Path,
+) -> RowResult {
+    let fail = |errors: Vec<Diagnostic>| Failed { line: j.line, errors };
+    let rendered =
+        job::render_linted(setup, loaded, &j.values, j.cloud.clone(), warnings).map_err(|e| fail(e.diagnostics))?;
+    let tenant = j.values.tenant.to_string();
+    output::write_staged(&rendered.bundle, &staging.join(&tenant))
+        .map_err(|e| fail(vec![Diagnostic::error(e.to_string())]))?;
+    Ok(Entry {
+        path: format!("{tenant}/"),
+        tenant,
+        line: j.line,
+        cloud: j.cloud.id.clone(),
+        files: rendered.bundle.len(),
+        warnings: rendered.warnings.len(),
+    })
+}
+
+/// Moves every staged bundle into `target`, replacing existing ones only with `force`.
+fn place(staging: &Path, target: &Path, entries: &[Entry], force: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(target).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", target.display()))?;
+    for e in entries {
+        let from = staging.join(&e.tenant);
+        let to = target.join(&e.tenant);
+        if to.exists() {
+            if !force {
+                anyhow::bail!("`{}` appeared while rendering; nothing replaced", to.display());
+            }
+            let aside = staging.join(format!("{}.old", e.tenant));
+            std::fs::rename(&to, &aside).map_err(|err| anyhow::anyhow!("cannot replace `{}`: {err}", to.display()))?;
+        }
+        std::fs::rename(&from, &to)
+            .map_err(|err| anyhow::anyhow!("cannot move `{}` into place: {err}", to.display()))?;
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
+}
+
+fn index_page(index: &Index<'_>) -> String {
+    let mut s = format!(
+        "# {}: runbooks\n\n{} bundles rendered from `{}` by {}.\n\n| Tenant | Cloud | Runbook | Warnings |\n| --- | --- | --- | --- |\n",
+        quote::markdown(index.title),
+        index.bundles.len(),
+        quote::markdown(&index.inventory),
+        index.generator
+    );
+    for b in &index.bundles {
+        s.push_str(&format!(
+            "| {} | {} | [runbook]({}runbook.md) | {} |\n",
+            quote::markdown_code(&b.tenant),
+            quote::markdown(&b.cloud),
+            quote::markdown_url(&b.path),
+            b.warnings
+        ));
+    }
+    if !index.failed.is_empty() {
+        s.push_str("\n## Rows that failed\n\n");
+        for f in &index.failed {
+            s.push_str(&format!(
+                "- line {}: {}\n",
+                f.line,
+                quote::markdown(&f.errors.first().map(|e| e.message.clone()).unwrap_or_default())
+            ));
+        }
+    }
+    s
+}
+
+fn progress_bar(len: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || len < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} bundles ({per_sec}, {eta} left)") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

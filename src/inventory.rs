@@ -1,0 +1,261 @@
+//! Inventories: many tenants at once. A CSV file (header row of value names) or a YAML list of
+//! mappings, one row per tenant, each row a layer over the run's values files, `--set` and flags.
+//!
+//! Every row is checked before anything is written; bundles are rendered in parallel into a
+//! staging folder beside the output and moved into place at the end, so by default a failure
+//! writes nothing, and memory holds one bundle per worker, never the whole inventory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value as Yaml;
+
+use crate::cloud::Cloud;
+use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::layers::{KEYS, Layers, Raw};
+use crate::values::Values;
+
+/// One row: its line in the file and the values it sets.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: usize,
+    pub entries: Vec<(String, Raw, Location)>,
+}
+
+fn unknown_column(name: &str, location: Location) -> Diagnostic {
+    let mut d = Diagnostic::error(format!("unknown column `{}`", name.escape_debug()))
+        .at(Some(location))
+        .note(format!("columns: {}", KEYS.join(", ")));
+    if let Some(s) = crate::suggest::nearest(name, KEYS.iter().copied()) {
+        d = d.help(format!("did you mean `{s}`?"));
+    }
+    d
+}
+
+/// Reads an inventory: `.csv`, or `.yaml`/`.yml` (a list of mappings).
+pub fn read(path: &Path) -> Result<Vec<Row>, InputError> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| InputError::msg(format!("cannot read inventory `{shown}`: {e}")))?;
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => parse_yaml(&shown, &text),
+        _ => parse_csv(&shown, &text),
+    }
+}
+
+/// The 1-based column where field `index` of a CSV line starts (quotes respected).
+fn field_column(line: &str, index: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (i, c) in line.chars().enumerate() {
+        if field == index {
+            return i + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
+pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
+    let mut headers_seen: Vec<String> = Vec::new();
+    let at = |line: usize, column: &str, headers: &[String]| {
+        let line_text = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        let index = headers.iter().position(|h| h == column).unwrap_or(0);
+        let col = line_text.as_deref().map_or(1, |t| field_column(t, index));
+        let width =
+            line_text.as_deref().map_or(1, |t| t.chars().skip(col - 1).take_while(|c| *c != ',').count().max(1));
+        Location { file: origin.to_string(), line, column: col, path: Some(column.to_string()), line_text, width }
+    };
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            InputError::one(Diagnostic::error(format!("cannot read the header row: {e}")).at(Some(at(1, "", &[]))))
+        })?
+        .clone();
+    headers_seen.extend(headers.iter().map(str::to_string));
+    let headers_seen = headers_seen;
+    let mut problems: Vec<Diagnostic> =
+        headers.iter().filter(|h| !KEYS.contains(h)).map(|h| unknown_column(h, at(1, h, &headers_seen))).collect();
+    if !headers.iter().any(|h| h == "tenant") {
+        problems.push(Diagnostic::error("the header row has no `tenant` column").at(Some(at(1, "", &headers_seen))));
+    }
+    if !problems.is_empty() {
+        return Err(InputError::new(problems));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            InputError::one(Diagnostic::error(format!("malformed row: {e}")).at(Some(at(line, "", &headers_seen))))
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let entries = headers
+            .iter()
+            .zip(record.iter())
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| {
+                let raw = if k == "sites" {
+                    Raw::List(Raw::Text(v.replace(';', ",")).list())
+                } else {
+                    Raw::Text(v.to_string())
+                };
+                (k.to_string(), raw, at(line, k, &headers_seen))
+            })
+            .collect();
+        rows.push(Row { line, entries });
+    }
+    Ok(rows)
+}
+
+pub fn parse_yaml(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
+    let spans = crate::yaml_spans::Spans::index(origin, text);
+    let doc: Yaml = serde_yaml::from_str(text).map_err(|e| {
+        let location = e.location().map(|l| spans.at(l.line(), l.column(), None, None));
+        InputError::one(Diagnostic::error(e.to_string()).at(location.or_else(|| Some(Location::file(origin)))))
+    })?;
+    let Yaml::Sequence(items) = doc else {
+        return Err(InputError::one(
+            Diagnostic::error("a YAML inventory is a list of `- tenant: ...` entries").at(Some(Location::file(origin))),
+        ));
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let row_at = spans.locate(&format!("[{i}]")).unwrap_or_else(|| Location::file(origin));
+        let Yaml::Mapping(map) = item else {
+            problems.push(Diagnostic::error("each entry is a mapping of values").at(Some(row_at)));
+            continue;
+        };
+        let mut entries = Vec::new();
+        for (k, v) in map {
+            let key = k.as_str().unwrap_or_default().to_string();
+            let at = spans.locate(&format!("[{i}].{key}")).unwrap_or_else(|| row_at.clone());
+            if !KEYS.contains(&key.as_str()) {
+                problems.push(unknown_column(&key, at));
+                continue;
+            }
+            let Some(raw) = crate::layers::raw_from_yaml(&key, v) else {
+                problems.push(Diagnostic::error(format!("`{key}` takes a single value")).at(Some(at)));
+                continue;
+            };
+            entries.push((key, raw, at));
+        }
+        rows.push(Row { line: row_at.line, entries });
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(InputError::new(problems)) }
+}
+
+/// A row checked and ready to render.
+pub struct Job {
+    pub line: usize,
+    pub values: Values,
+    pub cloud: Cloud,
+}
+
+/// Checks every row against `base` (values files, `--set`, flags): values, cloud, duplicates.
+/// Returns the good jobs and the problems (each naming its line and column).
+pub fn check(rows: &[Row], base: &Layers, default_cloud: &Cloud) -> (Vec<Job>, Vec<Diagnostic>) {
+    let mut jobs = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for row in rows {
+        let mut layers = base.clone();
+        for (key, raw, at) in &row.entries {
+            layers.set(key, raw.clone(), format!("{}:{}", at.file, row.line), Some(at.clone()));
+        }
+        // Duplicates are found on the tenant as written, whether or not the rest of the row is good.
+        if let Some((_, raw, at)) = row.entries.iter().find(|(k, ..)| k == "tenant") {
+            let tenant = raw.text();
+            if let Some(first) = seen.get(&tenant) {
+                problems.push(
+                    Diagnostic::error(format!("tenant `{tenant}` is listed twice (first on line {first})"))
+                        .at(Some(at.clone()))
+                        .help("each tenant gets one bundle: remove or merge the repeated row"),
+                );
+                continue;
+            }
+            seen.insert(tenant, row.line);
+        }
+        let values = match layers.to_values() {
+            Ok(v) => v,
+            Err(e) => {
+                problems.extend(e.diagnostics);
+                continue;
+            }
+        };
+        let cloud = match values.cloud.as_deref() {
+            Some(id) => match Cloud::builtin(id) {
+                Some(c) => c,
+                None => continue, // to_values already reported an unknown cloud
+            },
+            None => default_cloud.clone(),
+        };
+        let at = row.entries.iter().find(|(k, ..)| k == "sites").map(|(_, _, l)| l.clone());
+        let foreign = crate::plan::foreign_sites(&values, &cloud, at);
+        if !foreign.is_empty() {
+            problems.extend(foreign);
+            continue;
+        }
+        jobs.push(Job { line: row.line, values, cloud });
+    }
+    (jobs, problems)
+}
+
+/// The staging folder beside `out` that a run renders into.
+pub fn staging_dir(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "inventory".into());
+    let parent =
+        out.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    parent.join(format!(".{name}.inventory-{}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_carry_their_line_and_columns() {
+        let rows =
+            parse_csv("inv.csv", "tenant,app_name,sites\ncontoso,\"Backup, EU\",https://a;https://b\nfabrikam,,\n")
+                .expect("parses");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].entries[1].1, Raw::Text("Backup, EU".into()));
+        assert_eq!(rows[0].entries[2].1, Raw::List(vec!["https://a".into(), "https://b".into()]));
+        assert_eq!(rows[1].entries.len(), 1, "empty cells set nothing");
+    }
+
+    #[test]
+    fn bad_columns_rows_and_duplicates_are_reported_with_lines() {
+        let err = parse_csv("inv.csv", "tenant,clientid\n").expect_err("column");
+        assert_eq!(err.diagnostics[0].help.as_deref(), Some("did you mean `client_id`?"));
+        let rows = parse_csv("inv.csv", "tenant,tenant_id\ncontoso,x\nfabrikam,\ncontoso,\nBad,\n").expect("parses");
+        let (jobs, problems) = check(&rows, &Layers::default(), &Cloud::builtin("public").expect("cloud"));
+        assert_eq!(jobs.len(), 1);
+        let lines: Vec<(usize, String)> = problems
+            .iter()
+            .map(|d| {
+                (
+                    d.location.as_ref().map_or(0, |l| l.line),
+                    d.location.as_ref().and_then(|l| l.path.clone()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(lines, vec![(2, "tenant_id".into()), (4, "tenant".into()), (5, "tenant".into())], "{problems:?}");
+    }
+
+    #[test]
+    fn yaml_inventories_read_like_csv() {
+        let rows =
+            parse_yaml("inv.yaml", "- tenant: contoso\n  cloud: gcc\n- tenant: fabrikam\n  sites: [https://a]\n")
+                .expect("parses");
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 3]);
+        let err = parse_yaml("inv.yaml", "- tenant: contoso\n  clod: gcc\n").expect_err("unknown");
+        assert_eq!(err.diagnostics[0].location.as_ref().map(|l| l.line), Some(2));
+    }
+}
