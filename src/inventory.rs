@@ -62,8 +62,15 @@ fn field_column(line: &str, index: usize) -> usize {
 
 pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
     let mut headers_seen: Vec<String> = Vec::new();
+    // Where each line starts, so a row's text is found in constant time, not by rescanning.
+    let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let line_of = |line: usize| -> Option<String> {
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let rest = text.get(start..)?;
+        Some(rest.split('\n').next().unwrap_or("").trim_end_matches('\r').to_string())
+    };
     let at = |line: usize, column: &str, headers: &[String]| {
-        let line_text = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        let line_text = line_of(line);
         let index = headers.iter().position(|h| h == column).unwrap_or(0);
         let col = line_text.as_deref().map_or(1, |t| field_column(t, index));
         let width =
@@ -154,7 +161,8 @@ pub fn parse_yaml(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
 pub struct Job {
     pub line: usize,
     pub values: Values,
-    pub cloud: Cloud,
+    /// Shared by every row of the same cloud.
+    pub cloud: std::sync::Arc<Cloud>,
 }
 
 /// Checks every row against `base` (values files, `--set`, flags): values, cloud, duplicates.
@@ -163,6 +171,7 @@ pub fn check(rows: &[Row], base: &Layers, default_cloud: &Cloud) -> (Vec<Job>, V
     let mut jobs = Vec::new();
     let mut problems = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut clouds: BTreeMap<String, std::sync::Arc<Cloud>> = BTreeMap::new();
     for row in rows {
         let mut layers = base.clone();
         for (key, raw, at) in &row.entries {
@@ -188,12 +197,17 @@ pub fn check(rows: &[Row], base: &Layers, default_cloud: &Cloud) -> (Vec<Job>, V
                 continue;
             }
         };
-        let cloud = match values.cloud.as_deref() {
-            Some(id) => match Cloud::builtin(id) {
-                Some(c) => c,
-                None => continue, // to_values already reported an unknown cloud
-            },
-            None => default_cloud.clone(),
+        let id = values.cloud.clone().unwrap_or_else(|| default_cloud.id.clone());
+        let cloud = match clouds.get(&id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = if id == default_cloud.id { Some(default_cloud.clone()) } else { Cloud::builtin(&id) };
+                // An unknown cloud was already reported by to_values.
+                let Some(c) = c else { continue };
+                let c = std::sync::Arc::new(c);
+                clouds.insert(id, c.clone());
+                c
+            }
         };
         let at = row.entries.iter().find(|(k, ..)| k == "sites").map(|(_, _, l)| l.clone());
         let foreign = crate::plan::foreign_sites(&values, &cloud, at);

@@ -62,6 +62,8 @@ pub fn run(
     let t0 = std::time::Instant::now();
     let rows = inventory::read(inventory_path)?;
     let (jobs, mut problems) = inventory::check(&rows, base, default_cloud);
+    let row_count = rows.len();
+    drop(rows);
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id));
     if !args.force {
         for j in &jobs {
@@ -81,11 +83,12 @@ pub fn run(
     for p in &problems {
         write!(err, "{}", crate::term::paint(&p.to_string(), color))?;
     }
-    let bad_lines: Vec<usize> = problems.iter().filter_map(|d| d.location.as_ref().map(|l| l.line)).collect();
+    let bad_lines: std::collections::HashSet<usize> =
+        problems.iter().filter_map(|d| d.location.as_ref().map(|l| l.line)).collect();
     let jobs: Vec<Job> = jobs.into_iter().filter(|j| !bad_lines.contains(&j.line)).collect();
 
     if cli.verbose {
-        eprintln!("checked {} rows in {:?}", rows.len(), t0.elapsed());
+        eprintln!("checked {row_count} rows in {:?}", t0.elapsed());
     }
     // Lint once per distinct (cloud, credential, secret lifetime): the findings depend on nothing
     // else, and a profile error stops the run before anything is written.
@@ -166,7 +169,7 @@ fn render_row(
 ) -> RowResult {
     let fail = |errors: Vec<Diagnostic>| Failed { line: j.line, errors };
     let rendered =
-        job::render_linted(setup, loaded, &j.values, j.cloud.clone(), warnings).map_err(|e| fail(e.diagnostics))?;
+        job::render_linted(setup, loaded, &j.values, (*j.cloud).clone(), warnings).map_err(|e| fail(e.diagnostics))?;
     let tenant = j.values.tenant.to_string();
     output::write_staged(&rendered.bundle, &staging.join(&tenant))
         .map_err(|e| fail(vec![Diagnostic::error(e.to_string())]))?;
