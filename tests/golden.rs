@@ -135,6 +135,21 @@ fn every_bundle_matches_its_golden_copy() {
         args.extend(extra.iter().copied());
         let o = run(&args);
         assert!(o.status.success(), "render {name} failed:\n{}", stderr(&o));
+        // A flavour changes only the runbook (and SUMMARY.md, in bundle.json too): every other file must equal
+        // the markdown bundle's golden copy, and only the flavoured files are kept as a snapshot.
+        if is_flavour_case(&extra) {
+            let base = repo().join("tests/golden").join(&profile);
+            for (rel, text) in read_tree(&out_dir) {
+                if FLAVOURED.contains(&rel.as_str()) {
+                    continue;
+                }
+                let expected = std::fs::read_to_string(base.join(&rel)).unwrap_or_default();
+                if expected != text {
+                    failures.push(format!("{name}: {rel} differs from tests/golden/{profile}/{rel}"));
+                }
+                std::fs::remove_file(out_dir.join(&rel)).expect("remove");
+            }
+        }
         let golden = repo().join("tests/golden").join(&name);
         if update {
             let _ = std::fs::remove_dir_all(&golden);
@@ -150,6 +165,14 @@ fn every_bundle_matches_its_golden_copy() {
         "bundles differ from tests/golden (if intended: UPDATE_GOLDEN=1 cargo test --test integration golden):\n{}",
         failures.join("\n")
     );
+}
+
+/// The files a documentation flavour changes (bundle.json lists the files, SUMMARY.md among them).
+const FLAVOURED: &[&str] = &["runbook.md", "SUMMARY.md", "bundle.json"];
+
+/// A bundle that differs from a golden markdown case by its `--flavor` alone.
+fn is_flavour_case(args: &[&str]) -> bool {
+    args == ["--tenant", "contoso", "--flavor", "docusaurus"] || args == ["--tenant", "contoso", "--flavor", "gitbook"]
 }
 
 #[test]
