@@ -15,11 +15,23 @@ pub mod templates;
 
 use crate::cli::Cli;
 use crate::diagnostic::InputError;
-use crate::profile::ProfileSet;
+use crate::profile::{LoadedProfile, LoadedProfileRef, ProfileSet};
 
 /// The catalog: built-in, with the overlay of `--catalog` or the config folder.
 pub fn catalog(cli: &Cli) -> Result<crate::catalog::Catalog, InputError> {
     crate::catalog::Catalog::load(cli.catalog.as_deref())
+}
+
+/// One profile by id, alias or path. Without profile folders, a built-in one is found in the
+/// table and parsed alone; otherwise every profile is loaded, to honour the folders' names.
+pub fn profile<'a>(cli: &Cli, name: &str, set: &'a mut Option<ProfileSet>) -> Result<LoadedProfileRef<'a>, InputError> {
+    let no_folders = cli.profiles.is_empty() && std::env::var_os("M365_RUNBOOK_PROFILES").is_none_or(|v| v.is_empty());
+    if no_folders && let Some(b) = crate::profile::find_builtin(name) {
+        let mut p = LoadedProfile::parse(&format!("built-in:{}.yaml", b.id), b.text)?;
+        p.builtin = true;
+        return Ok(LoadedProfileRef::Owned(Box::new(p)));
+    }
+    set.insert(profiles(cli)?).resolve(name)
 }
 
 /// Built-in profiles plus those of every `--profiles` folder.

@@ -27,8 +27,8 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
             return Err(super::explain::unknown_rule(id).into());
         }
     }
-    let set = super::profiles(cli)?;
-    let loaded = set.resolve(&args.profile)?;
+    let mut set = None;
+    let loaded = super::profile(cli, &args.profile, &mut set)?;
     let templates = Templates::with_overrides(cli.templates.as_deref())?;
     let catalog = super::catalog(cli)?;
     // The cloud may come from a values file too; read the layers once for it.
@@ -56,8 +56,9 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     let as_of = args.as_of.unwrap_or_else(Date::today);
     let setup = job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
     // --upgrade-from: a delta bundle with only what changes, beside the full one by default.
+    let mut old_set = None;
     let upgrade_from = match &args.upgrade_from {
-        Some(old) => Some(set.resolve(old)?),
+        Some(old) => Some(super::profile(cli, old, &mut old_set)?),
         None => None,
     };
     let job::Rendered { bundle, warnings } = match &upgrade_from {

@@ -3,12 +3,19 @@
 
 pub struct BuiltinProfile {
     pub id: &'static str,
+    /// The profile's aliases, repeated here so one profile can be found without parsing all
+    /// (a test keeps them equal to the file's).
+    pub aliases: &'static [&'static str],
     pub text: &'static str,
 }
 
 macro_rules! builtin {
-    ($($id:literal),* $(,)?) => {
-        &[$(BuiltinProfile { id: $id, text: include_str!(concat!("../../profiles/", $id, ".yaml")) }),*]
+    ($($id:literal $([$($alias:literal),*])?),* $(,)?) => {
+        &[$(BuiltinProfile {
+            id: $id,
+            aliases: &[$($($alias),*)?],
+            text: include_str!(concat!("../../profiles/", $id, ".yaml")),
+        }),*]
     };
 }
 
@@ -16,12 +23,17 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
-    "corso-2023-09",
+    "corso-2023-09" ["corso"],
     "kodo-2020-03",
     "kodo-2020-11",
     "kodo-2021-06",
-    "kodo-2021-08",
+    "kodo-2021-08" ["kodo"],
 ];
+
+/// The built-in profile named `name` (id or alias), if any.
+pub fn find_builtin(name: &str) -> Option<&'static BuiltinProfile> {
+    BUILTIN_PROFILES.iter().find(|p| p.id == name || p.aliases.contains(&name))
+}
 
 #[cfg(test)]
 mod tests {
@@ -40,6 +52,8 @@ mod tests {
         assert_eq!(files, ids);
         for p in BUILTIN_PROFILES {
             assert!(p.text.starts_with(&format!("id: {}\n", p.id)), "{} declares another id", p.id);
+            let parsed = crate::profile::LoadedProfile::parse(p.id, p.text).expect("parses").profile;
+            assert_eq!(parsed.aliases, p.aliases, "{}: the table's aliases differ from the file's", p.id);
         }
     }
 }

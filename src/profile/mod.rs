@@ -9,7 +9,7 @@ pub mod starter;
 
 use serde::{Deserialize, Serialize};
 
-pub use builtin::{BUILTIN_PROFILES, BuiltinProfile};
+pub use builtin::{BUILTIN_PROFILES, BuiltinProfile, find_builtin};
 pub use load::{LoadedProfile, LoadedProfileRef, ProfileSet};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
