@@ -218,3 +218,26 @@ fn template_overrides_win_per_file_and_broken_ones_are_located() {
     let o = run(&["--templates", &t, "render", "corso", "--tenant", "contoso", "--out", &format!("{out}3")]);
     assert!(stderr(&o).contains("did you mean `runbook.md.tera`?"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_created_fails_with_the_path_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("not-a-folder");
+    fs::write(&file, "x").expect("write");
+    let out = file.join("bundle").to_string_lossy().to_string();
+    let o = run(&["render", "corso", "--tenant", "contoso", "--out", &out]);
+    assert_eq!(o.status.code(), Some(1), "a file-system failure, not an input error");
+    let err = stderr(&o);
+    assert!(err.starts_with(&format!("error: cannot create the folder `{}`: ", file.display())), "{err}");
+    assert_eq!(fs::read_to_string(&file).expect("kept"), "x");
+}
+
+#[test]
+fn an_unreadable_profile_file_names_the_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("profile.yaml");
+    fs::create_dir(&dir).expect("mkdir");
+    let o = run(&["render", &dir.to_string_lossy(), "--tenant", "contoso"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with(&format!("error: cannot read profile `{}`: ", dir.display())), "{}", stderr(&o));
+}

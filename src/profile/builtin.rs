@@ -23,11 +23,11 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
-    "corso-2023-09" ["corso"],
+    "corso-2023-09"["corso"],
     "kodo-2020-03",
     "kodo-2020-11",
     "kodo-2021-06",
-    "kodo-2021-08" ["kodo"],
+    "kodo-2021-08"["kodo"],
 ];
 
 /// The built-in profile named `name` (id or alias), if any.
