@@ -47,18 +47,26 @@ struct Failed {
 /// The row failed: its diagnostics (the run fails or, with --keep-going, goes on).
 type RowResult = Result<Entry, Failed>;
 
-#[allow(clippy::too_many_arguments)]
+/// What one inventory run renders: the profile, the shared setup, and the values every row
+/// starts from.
+pub struct Run<'a> {
+    pub loaded: &'a LoadedProfile,
+    pub setup: &'a Setup<'a>,
+    /// Values files, `--set` and flags: each row is a layer over these.
+    pub base: &'a Layers,
+    /// The cloud of rows that name none.
+    pub default_cloud: &'a Cloud,
+    pub inventory: &'a Path,
+}
+
 pub fn run(
     cli: &Cli,
     args: &RenderArgs,
-    loaded: &LoadedProfile,
-    setup: &Setup<'_>,
-    base: &Layers,
-    default_cloud: &Cloud,
-    inventory_path: &Path,
+    run: &Run<'_>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    let Run { loaded, setup, base, default_cloud, inventory: inventory_path } = *run;
     let t0 = std::time::Instant::now();
     let rows = inventory::read(inventory_path)?;
     let (jobs, mut problems) = inventory::check(&rows, base, default_cloud);

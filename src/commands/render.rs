@@ -45,7 +45,14 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
         let as_of = args.as_of.unwrap_or_else(Date::today);
         let setup =
             job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
-        return super::inventory::run(cli, args, &loaded, &setup, &base, &cloud, path, out, err);
+        let run = super::inventory::Run {
+            loaded: &loaded,
+            setup: &setup,
+            base: &base,
+            default_cloud: &cloud,
+            inventory: path,
+        };
+        return super::inventory::run(cli, args, &run, out, err);
     }
     let layers = layers(args, &cloud)?;
     if args.show_values {
