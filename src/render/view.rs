@@ -23,7 +23,7 @@ pub struct View<'a> {
     pub summary: Vec<SummaryEntry>,
     pub tool_version: &'static str,
     pub catalog_date: &'a str,
-    pub profile: &'a crate::profile::Profile,
+    pub profile: ProfileView<'a>,
     pub origin: &'a str,
     pub tenant: &'a str,
     pub tenant_domain: &'a str,
@@ -73,6 +73,20 @@ pub struct LeastPrivilegeView<'a> {
 pub struct ReplacedView<'a> {
     pub api: &'a str,
     pub name: &'a str,
+}
+
+/// What templates see of the profile itself; its permissions, corrections, SharePoint steps and
+/// inputs reach them resolved, as `apis`, `corrections`, `add_in`, `tenant_settings`, `inputs`.
+#[derive(Serialize)]
+pub struct ProfileView<'a> {
+    pub id: &'a str,
+    pub vendor: &'a str,
+    pub product: &'a str,
+    pub version: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub source: &'a crate::profile::Source,
+    pub notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -190,7 +204,16 @@ pub fn build<'a>(
         summary: vec![SummaryEntry { title: profile.title.clone(), path: super::RUNBOOK.to_string() }],
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog_date: plan.catalog_date,
-        profile,
+        profile: ProfileView {
+            id: &profile.id,
+            vendor: &profile.vendor,
+            product: &profile.product,
+            version: &profile.version,
+            title: &profile.title,
+            summary: profile.summary.as_deref(),
+            source: &profile.source,
+            notes: &profile.notes,
+        },
         origin: plan.origin,
         tenant: plan.tenant.as_str(),
         tenant_domain: &plan.tenant_domain,
