@@ -135,6 +135,36 @@ fn permission_fields<S: serde::Serializer>(p: &&'static PermissionData, s: S) ->
     m.end()
 }
 
+/// One permission as the JSON outputs list it: API, resource app id, name, Entra type, GUID, and
+/// (for `show`) what it grants.
+#[derive(Debug, Serialize)]
+pub struct PermissionRow<'a> {
+    pub api: &'a str,
+    pub resource_app_id: &'a str,
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+}
+
+/// Every permission of `apis`, API by API, with descriptions when asked.
+pub fn permission_rows(apis: &[PlannedApi], with_description: bool) -> Vec<PermissionRow<'static>> {
+    apis.iter()
+        .flat_map(|a| {
+            a.permissions.iter().map(move |perm| PermissionRow {
+                api: a.resource.display_name,
+                resource_app_id: a.resource.app_id,
+                name: perm.data.name,
+                kind: perm.kind.entra_type(),
+                id: perm.data.id,
+                description: with_description.then(|| perm.data.summary()),
+            })
+        })
+        .collect()
+}
+
 impl PlannedApi {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &PlannedPermission> {
         self.permissions.iter().filter(move |p| p.kind == kind)

@@ -16,23 +16,12 @@ struct Shown<'a> {
     origin: &'a str,
     source: &'a crate::profile::Source,
     credential: &'static str,
-    permissions: Vec<Permission<'a>>,
+    permissions: Vec<crate::plan::PermissionRow<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sharepoint: Option<&'a crate::profile::SharePoint>,
     inputs: &'a crate::profile::Inputs,
     corrections: &'a [crate::profile::Correction],
     catalog_snapshot: &'a str,
-}
-
-#[derive(Serialize)]
-struct Permission<'a> {
-    api: &'a str,
-    resource_app_id: &'a str,
-    name: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: &'a str,
-    description: &'a str,
 }
 
 pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -41,19 +30,7 @@ pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()
     let catalog = super::catalog(cli)?;
     let (apis, _warnings) = resolve_permissions(&loaded, &catalog)?;
     let p = &loaded.profile;
-    let permissions: Vec<Permission> = apis
-        .iter()
-        .flat_map(|a| {
-            a.permissions.iter().map(|perm| Permission {
-                api: a.resource.display_name,
-                resource_app_id: a.resource.app_id,
-                name: perm.data.name,
-                kind: perm.kind.entra_type(),
-                id: perm.data.id,
-                description: perm.data.summary(),
-            })
-        })
-        .collect();
+    let permissions = crate::plan::permission_rows(&apis, true);
     match args.format {
         Format::Json => {
             let shown = Shown {

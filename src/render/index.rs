@@ -12,7 +12,7 @@ struct Index<'a> {
     profile: ProfileRef<'a>,
     values: Values<'a>,
     files: &'a [&'a str],
-    permissions: Vec<Permission<'a>>,
+    permissions: Vec<crate::plan::PermissionRow<'a>>,
     #[serde(rename = "requiredResourceAccess")]
     required_resource_access: Vec<super::manifest::RequiredResourceAccess<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,16 +52,6 @@ struct Values<'a> {
     cloud: &'a str,
 }
 
-#[derive(Serialize)]
-struct Permission<'a> {
-    api: &'a str,
-    resource_app_id: &'a str,
-    name: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: &'a str,
-}
-
 pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> String {
     let p = plan.profile;
     let index = Index {
@@ -89,19 +79,7 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
             cloud: &plan.cloud.id,
         },
         files,
-        permissions: plan
-            .apis
-            .iter()
-            .flat_map(|a| {
-                a.permissions.iter().map(|perm| Permission {
-                    api: a.resource.display_name,
-                    resource_app_id: a.resource.app_id,
-                    name: perm.data.name,
-                    kind: perm.kind.entra_type(),
-                    id: perm.data.id,
-                })
-            })
-            .collect(),
+        permissions: crate::plan::permission_rows(&plan.apis, false),
         required_resource_access: super::manifest::required_resource_access(plan),
         sharepoint_add_in: plan.add_in,
         sharepoint_tenant_settings: plan.tenant_settings,
