@@ -177,33 +177,24 @@ fn is_domain(s: &str) -> bool {
 }
 
 fn builtins() -> Vec<Cloud> {
+    let public = Cloud {
+        id: "public".into(),
+        name: "Microsoft global (commercial)".into(),
+        login: "https://login.microsoftonline.com".into(),
+        graph: "https://graph.microsoft.com".into(),
+        portal: "https://entra.microsoft.com".into(),
+        tenant_domain_suffix: "onmicrosoft.com".into(),
+        sharepoint_suffix: "sharepoint.com".into(),
+        spo_region: "Default".into(),
+        az_cloud: "AzureCloud".into(),
+        exchange_environment: "O365Default".into(),
+        az_register: None,
+    };
+    // GCC (Moderate) tenants use the commercial endpoints (Entra ID and Graph are commercial).
+    let gcc = Cloud { id: "gcc".into(), name: "US Government Community (GCC)".into(), ..public.clone() };
     vec![
-        Cloud {
-            id: "public".into(),
-            name: "Microsoft global (commercial)".into(),
-            login: "https://login.microsoftonline.com".into(),
-            graph: "https://graph.microsoft.com".into(),
-            portal: "https://entra.microsoft.com".into(),
-            tenant_domain_suffix: "onmicrosoft.com".into(),
-            sharepoint_suffix: "sharepoint.com".into(),
-            spo_region: "Default".into(),
-            az_cloud: "AzureCloud".into(),
-            exchange_environment: "O365Default".into(),
-            az_register: None,
-        },
-        Cloud {
-            id: "gcc".into(),
-            name: "US Government Community (GCC)".into(),
-            login: "https://login.microsoftonline.com".into(),
-            graph: "https://graph.microsoft.com".into(),
-            portal: "https://entra.microsoft.com".into(),
-            tenant_domain_suffix: "onmicrosoft.com".into(),
-            sharepoint_suffix: "sharepoint.com".into(),
-            spo_region: "Default".into(),
-            az_cloud: "AzureCloud".into(),
-            exchange_environment: "O365Default".into(),
-            az_register: None,
-        },
+        public,
+        gcc,
         Cloud {
             id: "gcc-high".into(),
             name: "US Government GCC High".into(),

@@ -23,11 +23,18 @@ struct Index<'a> {
     warnings: &'a [Diagnostic],
 }
 
+/// Who made a bundle, from which catalog: the head of every `bundle.json`.
 #[derive(Serialize)]
-struct Generator<'a> {
+pub(crate) struct Generator<'a> {
     name: &'static str,
     version: &'static str,
     catalog_snapshot: &'a str,
+}
+
+impl<'a> Generator<'a> {
+    pub(crate) fn new(catalog_snapshot: &'a str) -> Generator<'a> {
+        Generator { name: "m365-runbook", version: env!("CARGO_PKG_VERSION"), catalog_snapshot }
+    }
 }
 
 #[derive(Serialize)]
@@ -55,11 +62,7 @@ struct Values<'a> {
 pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> String {
     let p = plan.profile;
     let index = Index {
-        generator: Generator {
-            name: "m365-runbook",
-            version: env!("CARGO_PKG_VERSION"),
-            catalog_snapshot: plan.catalog_date,
-        },
+        generator: Generator::new(plan.catalog_date),
         profile: ProfileRef {
             id: &p.id,
             vendor: &p.vendor,

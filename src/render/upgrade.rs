@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::index::Generator;
 use super::view;
 use super::{Bundle, Flavor, Page, reflow};
 use crate::catalog::Kind;
@@ -236,13 +237,6 @@ struct Index<'a> {
 }
 
 #[derive(Serialize)]
-struct Generator<'a> {
-    name: &'static str,
-    version: &'static str,
-    catalog_snapshot: &'a str,
-}
-
-#[derive(Serialize)]
 struct Upgrade<'a> {
     from: &'a str,
     to: &'a str,
@@ -253,11 +247,7 @@ struct Upgrade<'a> {
 
 fn index(new: &Plan<'_>, old: &Plan<'_>, diff: &ProfileDiff, warnings: &[Diagnostic], files: &[&str]) -> String {
     super::json_text(&Index {
-        generator: Generator {
-            name: "m365-runbook",
-            version: env!("CARGO_PKG_VERSION"),
-            catalog_snapshot: new.catalog_date,
-        },
+        generator: Generator::new(new.catalog_date),
         upgrade: Upgrade {
             from: &old.profile.id,
             to: &new.profile.id,
