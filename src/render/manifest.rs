@@ -37,3 +37,20 @@ pub fn required_resource_access<'a>(plan: &'a Plan<'_>) -> Vec<RequiredResourceA
 pub fn render(plan: &Plan<'_>) -> String {
     super::json_text(&required_resource_access(plan))
 }
+
+/// The body of Graph's `POST /applications` that creates the app: its name, audience and
+/// permissions. The scripts create apps this way, not with `az ad app create`, because az 2.91
+/// first lists apps with `startswith(displayName,'NAME')` built without doubling quotes
+/// (azure-cli `role/custom.py`, `create_application` -> `list_applications`), so a name such as
+/// `O'Brien Backup` fails there with "Invalid filter clause".
+pub fn create_body(display_name: &str, sign_in_audience: &str, access: &impl Serialize) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body<'a, A: Serialize> {
+        display_name: &'a str,
+        sign_in_audience: &'a str,
+        required_resource_access: &'a A,
+    }
+    serde_json::to_string(&Body { display_name, sign_in_audience, required_resource_access: access })
+        .unwrap_or_default()
+}

@@ -13,6 +13,8 @@ use crate::quote;
 
 /// Built-in templates: (name, text). The name is the file written, plus `.tera`.
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("_az.ps1.tera", include_str!("../../templates/_az.ps1.tera")),
+    ("_az.sh.tera", include_str!("../../templates/_az.sh.tera")),
     ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
     ("docs-index.md.tera", include_str!("../../templates/docs-index.md.tera")),
@@ -59,10 +61,22 @@ struct Entry {
     compiled: OnceLock<Result<Tera, Box<Diagnostic>>>,
 }
 
-fn compile(name: &str, origin: &str, text: &str) -> Result<Tera, Box<Diagnostic>> {
+/// A partial (`_NAME.tera`) is no file of its own: templates of its language take it in with
+/// `{% include "_NAME.tera" %}`, so that the scripts share one copy of their common steps.
+pub fn is_partial(name: &str) -> bool {
+    name.starts_with('_')
+}
+
+fn compile(name: &str, origin: &str, text: &str, partials: &[(&str, &str, &str)]) -> Result<Tera, Box<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
     register_filters(&mut tera);
+    for (partial, partial_origin, partial_text) in partials {
+        if *partial != name && text.contains(partial) {
+            tera.add_raw_template(partial, partial_text)
+                .map_err(|e| Box::new(template_error(partial_origin, partial_text, &e)))?;
+        }
+    }
     tera.add_raw_template(name, text).map_err(|e| Box::new(template_error(origin, text, &e)))?;
     Ok(tera)
 }
@@ -87,18 +101,28 @@ impl Templates {
         if let Some(dir) = dir {
             unknown_overrides(dir)?;
             let mut problems = Vec::new();
-            for entry in &mut entries {
+            let mut overridden = Vec::new();
+            for (i, entry) in entries.iter_mut().enumerate() {
                 let path = dir.join(entry.name);
                 if path.is_file() {
                     entry.text = fs::read_to_string(&path)
                         .map_err(|e| InputError::msg(format!("cannot read template `{}`: {e}", path.display())))?;
                     entry.origin = path.display().to_string();
-                    let result = compile(entry.name, &entry.origin, &entry.text);
-                    if let Err(d) = &result {
-                        problems.push((**d).clone());
-                    }
-                    let _ = entry.compiled.set(result);
+                    overridden.push(i);
                 }
+            }
+            let partials = partials_of(&entries);
+            let mut results = Vec::new();
+            for &i in &overridden {
+                let entry = &entries[i];
+                let result = compile(entry.name, &entry.origin, &entry.text, &partials);
+                if let Err(d) = &result {
+                    problems.push((**d).clone());
+                }
+                results.push((i, result));
+            }
+            for (i, result) in results {
+                let _ = entries[i].compiled.set(result);
             }
             if !problems.is_empty() {
                 return Err(InputError::new(problems));
@@ -116,12 +140,20 @@ impl Templates {
             .ok_or_else(|| InputError::msg(format!("internal error: no template `{name}`")))?;
         let tera = entry
             .compiled
-            .get_or_init(|| compile(name, &entry.origin, &entry.text))
+            .get_or_init(|| compile(name, &entry.origin, &entry.text, &partials_of(&self.entries)))
             .as_ref()
             .map_err(|d| InputError::one((**d).clone()))?;
         tera.render(name, context)
             .map_err(|e| InputError::one(Diagnostic::error(format!("template `{name}` failed: {}", error_chain(&e)))))
     }
+}
+
+fn partials_of(entries: &[Entry]) -> Vec<(&str, &str, &str)> {
+    entries
+        .iter()
+        .filter(|e| is_partial(e.name))
+        .map(|e| (e.name, e.origin.as_str(), e.text.as_str()))
+        .collect()
 }
 
 /// A file in the overrides folder that matches no template is most likely a typo.
@@ -253,8 +285,10 @@ mod tests {
 
     #[test]
     fn every_builtin_template_compiles() {
+        let partials: Vec<(&str, &str, &str)> =
+            BUILTIN_TEMPLATES.iter().filter(|(n, _)| is_partial(n)).map(|(n, t)| (*n, *n, *t)).collect();
         for (name, text) in BUILTIN_TEMPLATES {
-            if let Err(d) = compile(name, name, text) {
+            if let Err(d) = compile(name, name, text, &partials) {
                 panic!("{d}");
             }
         }
