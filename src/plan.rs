@@ -390,8 +390,7 @@ pub fn resolve<'a>(
     if !foreign.is_empty() {
         return Err(InputError::new(foreign));
     }
-    let mut least_privilege =
-        if values.least_privilege { narrow_sites(&mut apis, values.sites.clone()) } else { None };
+    let mut least_privilege = if values.least_privilege { narrow_sites(&mut apis, values.sites.clone()) } else { None };
     if let Some(l) = least_privilege.as_mut() {
         l.granter = catalog
             .resource(GRAPH_APP_ID)

@@ -15,6 +15,8 @@ use crate::quote;
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("_az.ps1.tera", include_str!("../../templates/_az.ps1.tera")),
     ("_az.sh.tera", include_str!("../../templates/_az.sh.tera")),
+    ("_sites.ps1.tera", include_str!("../../templates/_sites.ps1.tera")),
+    ("_sites.sh.tera", include_str!("../../templates/_sites.sh.tera")),
     ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
     ("docs-index.md.tera", include_str!("../../templates/docs-index.md.tera")),
@@ -149,11 +151,7 @@ impl Templates {
 }
 
 fn partials_of(entries: &[Entry]) -> Vec<(&str, &str, &str)> {
-    entries
-        .iter()
-        .filter(|e| is_partial(e.name))
-        .map(|e| (e.name, e.origin.as_str(), e.text.as_str()))
-        .collect()
+    entries.iter().filter(|e| is_partial(e.name)).map(|e| (e.name, e.origin.as_str(), e.text.as_str())).collect()
 }
 
 /// A file in the overrides folder that matches no template is most likely a typo.

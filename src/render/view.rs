@@ -253,7 +253,8 @@ pub fn build<'a>(
         site_helper: plan.least_privilege.as_ref().filter(|l| !l.sites.is_empty()).and_then(|l| l.granter).map(
             |(graph, p)| {
                 let name = format!("{} (site grants)", plan.app_name);
-                let access = serde_json::json!([{"resourceAppId": graph, "resourceAccess": [{"id": p.id, "type": "Role"}]}]);
+                let access =
+                    serde_json::json!([{"resourceAppId": graph, "resourceAccess": [{"id": p.id, "type": "Role"}]}]);
                 SiteHelperView {
                     filter: display_name_filter(&name),
                     create_body: super::manifest::create_body(&name, "AzureADMyOrg", &access),
