@@ -20,7 +20,17 @@ struct Index<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     sharepoint_tenant_settings: &'a [crate::profile::TenantSetting],
     inputs: &'a crate::profile::Inputs,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    least_privilege: Option<LeastPrivilege<'a>>,
     warnings: &'a [Diagnostic],
+}
+
+/// With `--least-privilege`: the site role granted on each site, and what Sites.Selected replaced.
+#[derive(Serialize)]
+struct LeastPrivilege<'a> {
+    role: &'a str,
+    sites: Vec<&'a str>,
+    replaced: Vec<String>,
 }
 
 /// Who made a bundle, from which catalog: the head of every `bundle.json`.
@@ -87,6 +97,11 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
         sharepoint_add_in: plan.add_in,
         sharepoint_tenant_settings: plan.tenant_settings,
         inputs: &p.inputs,
+        least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilege {
+            role: l.role,
+            sites: l.sites.iter().map(|s| s.url.as_str()).collect(),
+            replaced: l.replaced.iter().map(|(api, name)| format!("{api}: {name}")).collect(),
+        }),
         warnings,
     };
     super::json_text(&index)
