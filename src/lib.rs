@@ -21,6 +21,7 @@ pub mod plan;
 pub mod profile;
 pub mod quote;
 pub mod render;
+pub mod retirement;
 pub mod suggest;
 pub mod tenant;
 pub mod term;

@@ -141,6 +141,9 @@ fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
     if args.least_privilege {
         flag("least_privilege", "--least-privilege", Some("true".into()));
     }
+    if args.include_retired {
+        flag("include_retired", "--include-retired", Some("true".into()));
+    }
     if !args.site.is_empty() {
         layers.set("sites", Raw::List(args.site.clone()), "--site".into(), Some(Location::file("--site")));
     }
@@ -157,11 +160,11 @@ fn show_values(layers: &Layers, profile: &Profile, out: &mut dyn Write) -> anyho
             (Some(e), _) => (e.raw.text(), e.origin.clone()),
             (None, "app_name") => (profile.app.display_name.clone(), "profile".into()),
             (None, "credential") => {
-                ("(certificate if SharePoint app-only, else the profile's)".into(), "default".into())
+                ("(what the product takes, else certificate if SharePoint app-only)".into(), "default".into())
             }
             (None, "secret_years") => ("1".into(), "default".into()),
             (None, "cloud") => ("public".into(), "default".into()),
-            (None, "least_privilege") => ("false".into(), "default".into()),
+            (None, "least_privilege" | "include_retired") => ("false".into(), "default".into()),
             (None, _) => ("(not set)".into(), "-".into()),
         };
         writeln!(out, "{key:<16} {value:<44} {origin}")?;

@@ -18,7 +18,7 @@ struct Index<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sharepoint_add_in: Option<&'a crate::profile::AddIn>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    sharepoint_tenant_settings: &'a [crate::profile::TenantSetting],
+    sharepoint_tenant_settings: &'a [&'a crate::profile::TenantSetting],
     inputs: &'a crate::profile::Inputs,
     warnings: &'a [Diagnostic],
 }
@@ -85,7 +85,7 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
         permissions: crate::plan::permission_rows(&plan.apis, false),
         required_resource_access: super::manifest::required_resource_access(plan),
         sharepoint_add_in: plan.add_in,
-        sharepoint_tenant_settings: plan.tenant_settings,
+        sharepoint_tenant_settings: &plan.tenant_settings,
         inputs: &p.inputs,
         warnings,
     };

@@ -73,6 +73,8 @@ pub struct LeastPrivilegeView<'a> {
 pub struct ReplacedView<'a> {
     pub api: &'a str,
     pub name: &'a str,
+    /// The selected-scope permission asked for instead.
+    pub by: &'a str,
 }
 
 /// What templates see of the profile itself; its permissions, corrections, SharePoint steps and
@@ -268,7 +270,7 @@ pub fn build<'a>(
             .collect(),
         files: files.iter().map(|f| f.to_string()).collect(),
         least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilegeView {
-            replaced: l.replaced.iter().map(|(api, name)| ReplacedView { api, name }).collect(),
+            replaced: l.replaced.iter().map(|(api, name, by)| ReplacedView { api, name, by }).collect(),
             role: l.role,
             sites: &l.sites,
         }),

@@ -4,14 +4,14 @@
 mod api_alias;
 mod delegated_unattended;
 mod duplicate;
-mod ews_full_access;
+pub(crate) mod ews_full_access;
 mod high_privilege;
-mod legacy_auth;
+pub(crate) mod legacy_auth;
 mod redundant;
 mod resolution;
 mod retired_api;
 mod secret_lifetime;
-mod sharepoint_add_in;
+pub(crate) mod sharepoint_add_in;
 mod sharepoint_secret;
 mod unsupported_cloud;
 
