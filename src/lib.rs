@@ -27,6 +27,7 @@ pub mod tenant;
 pub mod term;
 pub mod upgrade;
 pub mod values;
+pub mod verdict;
 pub mod yaml_spans;
 
 use std::ffi::OsString;

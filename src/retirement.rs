@@ -53,14 +53,10 @@ pub struct RetiredSetting {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Retired {
     /// The appinv.aspx (ACS) grant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_in: Option<Why>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tenant_settings: Vec<RetiredSetting>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub permissions: Vec<RetiredPermission>,
     /// True when the entries above were kept in the bundle (`--include-retired`), not left out.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub kept: bool,
 }
 

@@ -20,6 +20,12 @@ struct Index<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     sharepoint_tenant_settings: &'a [&'a crate::profile::TenantSetting],
     inputs: &'a crate::profile::Inputs,
+    /// Works as documented, with changes, or not at all, as of `as_of`.
+    verdict: crate::verdict::Verdict,
+    as_of: String,
+    /// Steps left out because they are retired (or kept on request, `kept: true`).
+    #[serde(skip_serializing_if = "crate::retirement::Retired::is_empty")]
+    retired: &'a crate::retirement::Retired,
     warnings: &'a [Diagnostic],
 }
 
@@ -87,6 +93,9 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
         sharepoint_add_in: plan.add_in,
         sharepoint_tenant_settings: &plan.tenant_settings,
         inputs: &p.inputs,
+        verdict: crate::verdict::judge(plan),
+        as_of: plan.as_of.to_string(),
+        retired: &plan.retired,
         warnings,
     };
     super::json_text(&index)

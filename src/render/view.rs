@@ -36,7 +36,13 @@ pub struct View<'a> {
     pub secret_years: u8,
     pub cloud: &'a crate::cloud::Cloud,
     pub sharepoint_admin_url: String,
-    pub consent_url: String,
+    /// The Microsoft Entra admin center of the cloud.
+    pub entra_admin_center: String,
+    /// Where admin consent is granted by hand: the app's **API permissions** page in the Entra
+    /// admin center, with its **Grant admin consent** button. The `/adminconsent` URL is not
+    /// offered: it needs a `redirect_uri` registered on the app, which these apps do not have
+    /// (AADSTS500113), see learn.microsoft.com/entra/identity-platform/v2-admin-consent.
+    pub consent_page_url: String,
     pub cert_name: String,
     pub apis: Vec<ApiView<'a>>,
     pub has_application: bool,
@@ -54,6 +60,14 @@ pub struct View<'a> {
     pub exchange_ews: bool,
     /// The certificate was chosen for the profile (not asked for) because SharePoint needs one.
     pub certificate_by_default: bool,
+    /// The date the bundle is judged by.
+    pub as_of: String,
+    /// Works as documented, with changes, or not at all: the runbook's first line.
+    pub verdict: crate::verdict::Verdict,
+    /// Steps left out because they are retired (or kept with `include_retired`).
+    pub retired: &'a crate::retirement::Retired,
+    /// The product takes a client secret only (its inputs).
+    pub secret_only: bool,
 }
 
 #[derive(Clone, Serialize)]
@@ -67,6 +81,18 @@ pub struct LeastPrivilegeView<'a> {
     pub replaced: Vec<ReplacedView<'a>>,
     pub role: &'a str,
     pub sites: &'a [crate::values::SiteUrl],
+    /// Sites.*.All became Sites.Selected: the sites are granted one by one.
+    pub sites_selected: bool,
+    /// Files.*.All became Files.SelectedOperations.Selected: drives are granted one by one.
+    pub files_selected: bool,
+    /// Application permissions that keep their tenant-wide reach.
+    pub tenant_wide: Vec<TenantWideView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TenantWideView<'a> {
+    pub api: &'a str,
+    pub name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -193,7 +219,6 @@ pub fn build<'a>(
         })
         .collect();
     let inputs: Vec<InputView> = profile.inputs.values.iter().map(|i| input_view(plan, &i.name, i.from)).collect();
-    let client = plan.client_id.as_ref().map_or_else(|| "APPLICATION_CLIENT_ID".to_string(), ToString::to_string);
     View {
         header: header.to_string(),
         flavor,
@@ -228,7 +253,14 @@ pub fn build<'a>(
         secret_years: plan.secret_years.get(),
         cloud: &plan.cloud,
         sharepoint_admin_url: plan.sharepoint_admin_url(),
-        consent_url: format!("{}/{}/adminconsent?client_id={client}", plan.cloud.login, plan.sign_in_tenant()),
+        entra_admin_center: plan.cloud.entra(),
+        consent_page_url: match &plan.client_id {
+            Some(id) => format!(
+                "{}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/{id}/isMSAApp~/false",
+                plan.cloud.entra()
+            ),
+            None => plan.cloud.entra(),
+        },
         cert_name: format!("{}-{}", plan.tenant, profile.id),
         apis,
         has_application: plan.application_permissions().next().is_some(),
@@ -273,11 +305,18 @@ pub fn build<'a>(
             replaced: l.replaced.iter().map(|(api, name, by)| ReplacedView { api, name, by }).collect(),
             role: l.role,
             sites: &l.sites,
+            sites_selected: l.sites_selected,
+            files_selected: l.files_selected,
+            tenant_wide: l.tenant_wide.iter().map(|(api, name)| TenantWideView { api, name }).collect(),
         }),
         exchange_ews: plan.uses_ews(),
         certificate_by_default: plan.credential == crate::profile::CredentialKind::Certificate
             && profile.app.credential == crate::profile::CredentialKind::Secret
             && plan.credential_defaulted,
+        as_of: plan.as_of.to_string(),
+        verdict: crate::verdict::judge(plan),
+        retired: &plan.retired,
+        secret_only: crate::plan::accepted_credentials(profile) == [crate::profile::CredentialKind::Secret],
     }
 }
 

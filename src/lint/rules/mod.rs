@@ -2,6 +2,7 @@
 //! generated reference and the output.
 
 mod api_alias;
+mod credential_unsupported;
 mod delegated_unattended;
 mod duplicate;
 pub(crate) mod ews_full_access;
@@ -27,6 +28,7 @@ pub static RULES: &[&Rule] = &[
     &resolution::WRONG_API,
     &resolution::WRONG_CASE,
     &resolution::WRONG_TYPE,
+    &credential_unsupported::RULE,
     &retired_api::RULE,
     &sharepoint_add_in::RULE,
     &legacy_auth::RULE,
