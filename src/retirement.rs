@@ -140,7 +140,7 @@ pub fn prune(steps: &mut Steps<'_, '_>, catalog: &Catalog, judged: &Judged) -> R
             retired.permissions.push(RetiredPermission {
                 api: resource.display_name,
                 name: p.data.name,
-                kind: p.kind.entra_type(),
+                kind: if p.kind == Kind::Application { "Application" } else { "Delegated" },
                 why,
                 replaced_by: replacement.map(|r| r.name),
             });
