@@ -52,7 +52,8 @@ pub struct Plan<'a> {
 pub struct LeastPrivilege {
     /// (API, permission replaced, its selected-scope replacement)
     pub replaced: Vec<(&'static str, &'static str, &'static str)>,
-    /// The Graph site-permission role matching the broadest site permission replaced.
+    /// The Graph permission role (read, write, manage, fullcontrol) matching the broadest
+    /// permission replaced: what each site or drive grant gives.
     pub role: &'static str,
     /// Sites.*.All was replaced by Sites.Selected: the sites below are granted one by one.
     pub sites_selected: bool,
@@ -108,9 +109,12 @@ fn narrow(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> LeastPrivilege {
             let Some(form) = selected_form(p.data.name).and_then(|f| resource.get(Kind::Application, &f)) else {
                 return true;
             };
-            if let Some(l) = SITE_LEVELS.iter().position(|(n, _)| *n == p.data.name) {
-                level = level.max(l);
-            }
+            // The grant role: read for Read permissions, write for ReadWrite, the site levels above.
+            let l = SITE_LEVELS
+                .iter()
+                .position(|(n, _)| *n == p.data.name)
+                .unwrap_or_else(|| usize::from(p.data.name.contains("ReadWrite") || p.data.name.contains("Manage")));
+            level = level.max(l);
             replaced.push((resource.display_name, p.data.name, form.name));
             if !added.iter().any(|a| a.id == form.id) {
                 added.push(form);
@@ -193,6 +197,13 @@ pub fn effective_credential(profile: &Profile, apis: &[PlannedApi], given: Optio
         _ if needs_sharepoint_app_only(apis) => CredentialKind::Certificate,
         _ => profile.app.credential,
     })
+}
+
+/// An API and one of its permissions, by name.
+#[derive(Debug, Serialize)]
+pub struct PermissionName<'a> {
+    pub api: &'a str,
+    pub name: &'a str,
 }
 
 /// One API and the permissions asked of it, sorted by type then name.

@@ -216,6 +216,9 @@ fn least_privilege_swaps_tenant_wide_sites_for_selected_with_a_grant_per_site() 
     );
     assert!(md.contains("`POST /drives/{drive-id}/items/{item-id}/permissions`"), "{md}");
     assert_eq!(index["retired"]["add_in"]["why"], "retired", "past its end of life, the date is the reason");
+    let tenant_wide = index["least_privilege"]["tenant_wide"].as_array().expect("tenant_wide");
+    assert!(tenant_wide.iter().any(|p| p["name"] == "Group.ReadWrite.All"), "{tenant_wide:?}");
+    assert!(!tenant_wide.iter().any(|p| p["name"].as_str().is_some_and(|n| n.contains("Selected"))));
 }
 
 #[test]

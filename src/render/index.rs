@@ -26,6 +26,8 @@ struct Index<'a> {
     /// Steps left out because they are retired (or kept on request, `kept: true`).
     #[serde(skip_serializing_if = "crate::retirement::Retired::is_empty")]
     retired: &'a crate::retirement::Retired,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    least_privilege: Option<LeastPrivilege<'a>>,
     warnings: &'a [Diagnostic],
 }
 
@@ -51,6 +53,21 @@ struct ProfileRef<'a> {
     version: &'a str,
     title: &'a str,
     source: &'a crate::profile::Source,
+}
+
+/// What `--least-privilege` narrowed, and what stays tenant-wide.
+#[derive(Serialize)]
+struct LeastPrivilege<'a> {
+    replaced: Vec<Replaced<'a>>,
+    role: &'a str,
+    tenant_wide: Vec<crate::plan::PermissionName<'a>>,
+}
+
+#[derive(Serialize)]
+struct Replaced<'a> {
+    api: &'a str,
+    name: &'a str,
+    replaced_by: &'a str,
 }
 
 #[derive(Serialize)]
@@ -96,6 +113,11 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
         verdict: crate::verdict::judge(plan),
         as_of: plan.as_of.to_string(),
         retired: &plan.retired,
+        least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilege {
+            replaced: l.replaced.iter().map(|(api, name, by)| Replaced { api, name, replaced_by: by }).collect(),
+            role: l.role,
+            tenant_wide: l.tenant_wide.iter().map(|(api, name)| crate::plan::PermissionName { api, name }).collect(),
+        }),
         warnings,
     };
     super::json_text(&index)
