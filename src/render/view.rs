@@ -219,6 +219,12 @@ pub fn build<'a>(
         })
         .collect();
     let inputs: Vec<InputView> = profile.inputs.values.iter().map(|i| input_view(plan, &i.name, i.from)).collect();
+    let retired_add_in = match &plan.retired.add_in {
+        Some(crate::retirement::Why::Retired { date, event }) => {
+            Some(format!("on {date}, {event}. Kept only on request (include_retired)."))
+        }
+        _ => None,
+    };
     View {
         header: header.to_string(),
         flavor,
@@ -266,8 +272,8 @@ pub fn build<'a>(
         has_application: plan.application_permissions().next().is_some(),
         has_delegated: plan.has_delegated(),
         add_in: plan.add_in.map(|a| AddInView {
-            xml: super::appinv::render(a, header),
-            pasted: super::appinv::render(a, header)
+            xml: super::appinv::render(a, header, retired_add_in.as_deref()),
+            pasted: super::appinv::render(a, header, None)
                 .lines()
                 .filter(|l| !l.trim_start().starts_with("<!--") && !l.trim().is_empty())
                 .map(str::to_string)
