@@ -89,11 +89,6 @@ try {
         Write-Host "  granted: $Name"
     }
 
-    Write-Host ('Granting {0} application permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-AppRole -ResourceSp $resourceSp -Role '5778995a-e1bf-45b8-affa-663a9f3f4d04' -Name 'Directory.Read.All'
-
     Write-Host ('Granting {0} application permissions ...' -f 'Office 365 Exchange Online')
     $resourceSp = az ad sp show --id '00000002-0000-0ff1-ce00-000000000000' --query id --output tsv
     Assert-Az 'find the API'
@@ -104,6 +99,7 @@ try {
     Assert-Az 'find the API'
     Grant-AppRole -ResourceSp $resourceSp -Role 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' -Name 'Calendars.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '6918b873-d17a-4dc1-b314-35f528134491' -Name 'Contacts.ReadWrite'
+    Grant-AppRole -ResourceSp $resourceSp -Role '7ab1d382-f21e-4acd-a863-ba3e13f7da61' -Name 'Directory.Read.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '75359482-378d-4052-8f01-80520e7db3cd' -Name 'Files.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role 'e2a3a72e-5f79-4c64-b1b1-878b674786c9' -Name 'Mail.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '332a536c-c7ef-4017-ab91-336970924f0d' -Name 'Sites.Read.All'
@@ -124,15 +120,10 @@ try {
         Write-Host "  granted: $Scope"
     }
 
-    Write-Host ('Granting {0} delegated permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scope 'User.Read.All'
-
     Write-Host ('Granting {0} delegated permissions ...' -f 'Microsoft Graph')
     $resourceSp = az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv
     Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scope 'User.Read'
+    Grant-Scope -ResourceSp $resourceSp -Scope 'User.Read User.Read.All'
 
     # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
     $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `

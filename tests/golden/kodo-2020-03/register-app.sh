@@ -69,10 +69,6 @@ grant_app_role() {
   echo "  granted: $name"
 }
 
-printf 'Granting %s application permissions ...\n' 'Azure Active Directory Graph'
-RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
-grant_app_role "$RESOURCE_SP" '5778995a-e1bf-45b8-affa-663a9f3f4d04' 'Directory.Read.All'
-
 printf 'Granting %s application permissions ...\n' 'Office 365 Exchange Online'
 RESOURCE_SP=$(az ad sp show --id '00000002-0000-0ff1-ce00-000000000000' --query id --output tsv)
 grant_app_role "$RESOURCE_SP" 'dc890d15-9560-4a4c-9b7f-a736ec74ec40' 'full_access_as_app'
@@ -81,6 +77,7 @@ printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
 grant_app_role "$RESOURCE_SP" 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' 'Calendars.ReadWrite'
 grant_app_role "$RESOURCE_SP" '6918b873-d17a-4dc1-b314-35f528134491' 'Contacts.ReadWrite'
+grant_app_role "$RESOURCE_SP" '7ab1d382-f21e-4acd-a863-ba3e13f7da61' 'Directory.Read.All'
 grant_app_role "$RESOURCE_SP" '75359482-378d-4052-8f01-80520e7db3cd' 'Files.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" 'e2a3a72e-5f79-4c64-b1b1-878b674786c9' 'Mail.ReadWrite'
 grant_app_role "$RESOURCE_SP" '332a536c-c7ef-4017-ab91-336970924f0d' 'Sites.Read.All'
@@ -103,13 +100,9 @@ grant_scopes() {
   echo "  granted: $scope"
 }
 
-printf 'Granting %s delegated permissions ...\n' 'Azure Active Directory Graph'
-RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
-grant_scopes "$RESOURCE_SP" 'User.Read.All'
-
 printf 'Granting %s delegated permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
-grant_scopes "$RESOURCE_SP" 'User.Read'
+grant_scopes "$RESOURCE_SP" 'User.Read User.Read.All'
 
 # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
 SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \

@@ -2,7 +2,7 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
@@ -18,7 +18,6 @@ try {
     $Graph = 'https://graph.microsoft.com'
     $Login = 'https://login.microsoftonline.com'
     $CredentialYears = 1
-    $CertName = 'contoso-kodo-2020-11'
 
     # Native commands do not stop on failure by themselves: check az's exit code after each call.
     function Assert-Az([string] $Step) {
@@ -90,11 +89,6 @@ try {
         Write-Host "  granted: $Name"
     }
 
-    Write-Host ('Granting {0} application permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-AppRole -ResourceSp $resourceSp -Role '5778995a-e1bf-45b8-affa-663a9f3f4d04' -Name 'Directory.Read.All'
-
     Write-Host ('Granting {0} application permissions ...' -f 'Office 365 Exchange Online')
     $resourceSp = az ad sp show --id '00000002-0000-0ff1-ce00-000000000000' --query id --output tsv
     Assert-Az 'find the API'
@@ -105,6 +99,7 @@ try {
     Assert-Az 'find the API'
     Grant-AppRole -ResourceSp $resourceSp -Role 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' -Name 'Calendars.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '6918b873-d17a-4dc1-b314-35f528134491' -Name 'Contacts.ReadWrite'
+    Grant-AppRole -ResourceSp $resourceSp -Role '7ab1d382-f21e-4acd-a863-ba3e13f7da61' -Name 'Directory.Read.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '75359482-378d-4052-8f01-80520e7db3cd' -Name 'Files.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '810c84a8-4a9e-49e6-bf7d-12d183f40d01' -Name 'Mail.Read'
     Grant-AppRole -ResourceSp $resourceSp -Role 'e2a3a72e-5f79-4c64-b1b1-878b674786c9' -Name 'Mail.ReadWrite'
@@ -133,36 +128,20 @@ try {
         Write-Host "  granted: $Scope"
     }
 
-    Write-Host ('Granting {0} delegated permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scope 'User.Read.All'
-
     Write-Host ('Granting {0} delegated permissions ...' -f 'Microsoft Graph')
     $resourceSp = az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv
     Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scope 'User.Read'
+    Grant-Scope -ResourceSp $resourceSp -Scope 'User.Read User.Read.All'
 
     Write-Host ('Granting {0} delegated permissions ...' -f 'Office 365 SharePoint Online')
     $resourceSp = az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query id --output tsv
     Assert-Az 'find the API'
     Grant-Scope -ResourceSp $resourceSp -Scope 'AllSites.FullControl'
 
-    # 4. The certificate: az makes the key pair on this machine and uploads only the public
-    #    certificate. The private key goes to ~/.m365-runbook. Each run adds a new certificate;
-    #    earlier ones stay valid until they expire or you remove them.
-    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
-    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
-    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
-        --query fileWithCertAndPrivateKey --output tsv
-    Assert-Az 'create the certificate'
-    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
-    Move-Item -LiteralPath $created -Destination $CertPath
-    $pem = Get-Content -LiteralPath $CertPath -Raw
-    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
-    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
-        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
-    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
+        --years $CredentialYears --query password --output tsv
+    Assert-Az 'create the client secret'
 
     Write-Host ''
     Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
@@ -173,7 +152,7 @@ try {
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = ('not used with a {0}' -f 'certificate')
+    $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
     Pop-Location

@@ -3,11 +3,11 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
-# Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
+# Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
@@ -17,8 +17,6 @@ APP_NAME='KODO for Cloud'
 GRAPH='https://graph.microsoft.com'
 LOGIN='https://login.microsoftonline.com'
 CREDENTIAL_YEARS='1'
-CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
-CERT_NAME='contoso-kodo-2021-06'
 
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
 az cloud set --name 'AzureCloud'
@@ -71,15 +69,12 @@ grant_app_role() {
   echo "  granted: $name"
 }
 
-printf 'Granting %s application permissions ...\n' 'Azure Active Directory Graph'
-RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
-grant_app_role "$RESOURCE_SP" '5778995a-e1bf-45b8-affa-663a9f3f4d04' 'Directory.Read.All'
-
 printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
 grant_app_role "$RESOURCE_SP" '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30' 'Application.Read.All'
 grant_app_role "$RESOURCE_SP" 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' 'Calendars.ReadWrite'
 grant_app_role "$RESOURCE_SP" '6918b873-d17a-4dc1-b314-35f528134491' 'Contacts.ReadWrite'
+grant_app_role "$RESOURCE_SP" '7ab1d382-f21e-4acd-a863-ba3e13f7da61' 'Directory.Read.All'
 grant_app_role "$RESOURCE_SP" '19dbc75e-c2e2-444c-a770-ec69d8559fc7' 'Directory.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '01d4889c-1287-42c6-ac1f-5d1e02578ef6' 'Files.Read.All'
 grant_app_role "$RESOURCE_SP" '75359482-378d-4052-8f01-80520e7db3cd' 'Files.ReadWrite.All'
@@ -128,18 +123,9 @@ printf 'Granting %s delegated permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
 grant_scopes "$RESOURCE_SP" 'User.Read'
 
-# 4. The certificate: az makes the key pair on this machine and uploads only the public
-#    certificate. The private key goes to $CERT_DIR, readable by you alone. Each run adds a new
-#    certificate; earlier ones stay valid until they expire or you remove them.
-umask 077
-mkdir -p "$CERT_DIR"
-CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv)
-PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
-mv -- "$CREATED" "$PEM_FILE"
-chmod 600 "$PEM_FILE"
-THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
-echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+# 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
+  --years "$CREDENTIAL_YEARS" --query password --output tsv)
 
 echo
 echo "Done. Admin consent URL (to review or repeat consent in a browser):"
@@ -148,4 +134,4 @@ echo
 printf 'Type these values into %s (the secret is shown only this once):\n' 'KODO for Cloud'
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
-printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
+printf '  %s: %s\n' 'Client secret' "$SECRET"

@@ -2,7 +2,7 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
@@ -18,7 +18,6 @@ try {
     $Graph = 'https://graph.microsoft.us'
     $Login = 'https://login.microsoftonline.us'
     $CredentialYears = 1
-    $CertName = 'contoso-kodo-2021-08'
 
     # Native commands do not stop on failure by themselves: check az's exit code after each call.
     function Assert-Az([string] $Step) {
@@ -106,7 +105,7 @@ try {
     Grant-AppRole -ResourceSp $resourceSp -Role '57257249-34ce-4810-a8a2-a03adf0c5693' -Name 'ChatMember.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '6918b873-d17a-4dc1-b314-35f528134491' -Name 'Contacts.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '19dbc75e-c2e2-444c-a770-ec69d8559fc7' -Name 'Directory.ReadWrite.All'
-    Grant-AppRole -ResourceSp $resourceSp -Role '75359482-378d-4052-8f01-80520e7db3cd' -Name 'Files.ReadWrite.All'
+    Grant-AppRole -ResourceSp $resourceSp -Role 'bd61925e-3bf4-4d62-bc0b-06b06c96d95c' -Name 'Files.SelectedOperations.Selected'
     Grant-AppRole -ResourceSp $resourceSp -Role 'bf7b1a76-6e77-406b-b258-bf5c7720e98f' -Name 'Group.Create'
     Grant-AppRole -ResourceSp $resourceSp -Role '62a82d76-70ea-41e2-9197-370581804d09' -Name 'Group.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '98830695-27a2-44f7-8c18-0c3ebc9698f6' -Name 'GroupMember.Read.All'
@@ -161,21 +160,10 @@ try {
     Grant-Site -SiteHost 'contoso.sharepoint.us' -SitePath '/sites/finance'
     Grant-Site -SiteHost 'contoso.sharepoint.us' -SitePath '/'
 
-    # 4. The certificate: az makes the key pair on this machine and uploads only the public
-    #    certificate. The private key goes to ~/.m365-runbook. Each run adds a new certificate;
-    #    earlier ones stay valid until they expire or you remove them.
-    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
-    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
-    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
-        --query fileWithCertAndPrivateKey --output tsv
-    Assert-Az 'create the certificate'
-    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
-    Move-Item -LiteralPath $created -Destination $CertPath
-    $pem = Get-Content -LiteralPath $CertPath -Raw
-    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
-    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
-        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
-    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
+        --years $CredentialYears --query password --output tsv
+    Assert-Az 'create the client secret'
 
     Write-Host ''
     Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
@@ -186,7 +174,7 @@ try {
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = ('not used with a {0}' -f 'certificate')
+    $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
     Pop-Location

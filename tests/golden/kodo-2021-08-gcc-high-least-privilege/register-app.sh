@@ -3,11 +3,11 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
-# Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
+# Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
@@ -17,8 +17,6 @@ APP_NAME='KODO for Cloud'
 GRAPH='https://graph.microsoft.us'
 LOGIN='https://login.microsoftonline.us'
 CREDENTIAL_YEARS='1'
-CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
-CERT_NAME='contoso-kodo-2021-08'
 
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'US Government GCC High'
 az cloud set --name 'AzureUSGovernment'
@@ -86,7 +84,7 @@ grant_app_role "$RESOURCE_SP" 'a3410be2-8e48-4f32-8454-c29a7465209d' 'ChatMember
 grant_app_role "$RESOURCE_SP" '57257249-34ce-4810-a8a2-a03adf0c5693' 'ChatMember.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '6918b873-d17a-4dc1-b314-35f528134491' 'Contacts.ReadWrite'
 grant_app_role "$RESOURCE_SP" '19dbc75e-c2e2-444c-a770-ec69d8559fc7' 'Directory.ReadWrite.All'
-grant_app_role "$RESOURCE_SP" '75359482-378d-4052-8f01-80520e7db3cd' 'Files.ReadWrite.All'
+grant_app_role "$RESOURCE_SP" 'bd61925e-3bf4-4d62-bc0b-06b06c96d95c' 'Files.SelectedOperations.Selected'
 grant_app_role "$RESOURCE_SP" 'bf7b1a76-6e77-406b-b258-bf5c7720e98f' 'Group.Create'
 grant_app_role "$RESOURCE_SP" '62a82d76-70ea-41e2-9197-370581804d09' 'Group.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '98830695-27a2-44f7-8c18-0c3ebc9698f6' 'GroupMember.Read.All'
@@ -139,18 +137,9 @@ SITE_ROLE='fullcontrol'
 grant_site 'contoso.sharepoint.us' '/sites/finance'
 grant_site 'contoso.sharepoint.us' '/'
 
-# 4. The certificate: az makes the key pair on this machine and uploads only the public
-#    certificate. The private key goes to $CERT_DIR, readable by you alone. Each run adds a new
-#    certificate; earlier ones stay valid until they expire or you remove them.
-umask 077
-mkdir -p "$CERT_DIR"
-CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv)
-PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
-mv -- "$CREATED" "$PEM_FILE"
-chmod 600 "$PEM_FILE"
-THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
-echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+# 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
+  --years "$CREDENTIAL_YEARS" --query password --output tsv)
 
 echo
 echo "Done. Admin consent URL (to review or repeat consent in a browser):"
@@ -159,4 +148,4 @@ echo
 printf 'Type these values into %s (the secret is shown only this once):\n' 'KODO for Cloud'
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
-printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
+printf '  %s: %s\n' 'Client secret' "$SECRET"

@@ -2,7 +2,7 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
@@ -18,7 +18,6 @@ try {
     $Graph = 'https://graph.microsoft.com'
     $Login = 'https://login.microsoftonline.com'
     $CredentialYears = 1
-    $CertName = 'contoso-kodo-2021-08'
 
     # Native commands do not stop on failure by themselves: check az's exit code after each call.
     function Assert-Az([string] $Step) {
@@ -147,21 +146,10 @@ try {
     Grant-AppRole -ResourceSp $resourceSp -Role 'fbcd29d2-fcca-4405-aded-518d457caae4' -Name 'Sites.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '741f803b-c850-494e-b5df-cde7c675a1ca' -Name 'User.ReadWrite.All'
 
-    # 4. The certificate: az makes the key pair on this machine and uploads only the public
-    #    certificate. The private key goes to ~/.m365-runbook. Each run adds a new certificate;
-    #    earlier ones stay valid until they expire or you remove them.
-    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
-    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
-    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
-        --query fileWithCertAndPrivateKey --output tsv
-    Assert-Az 'create the certificate'
-    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
-    Move-Item -LiteralPath $created -Destination $CertPath
-    $pem = Get-Content -LiteralPath $CertPath -Raw
-    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
-    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
-        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
-    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
+        --years $CredentialYears --query password --output tsv
+    Assert-Az 'create the client secret'
 
     Write-Host ''
     Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
@@ -172,7 +160,7 @@ try {
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = ('not used with a {0}' -f 'certificate')
+    $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
     Pop-Location

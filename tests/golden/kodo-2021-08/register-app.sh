@@ -3,11 +3,11 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, and appends credentials
 # instead of replacing them. Nothing secret is written to disk.
 #
-# Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
+# Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
@@ -17,8 +17,6 @@ APP_NAME='KODO for Cloud'
 GRAPH='https://graph.microsoft.com'
 LOGIN='https://login.microsoftonline.com'
 CREDENTIAL_YEARS='1'
-CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
-CERT_NAME='contoso-kodo-2021-08'
 
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
 az cloud set --name 'AzureCloud'
@@ -125,18 +123,9 @@ grant_app_role "$RESOURCE_SP" 'd13f72ca-a275-4b96-b789-48ebcc4da984' 'Sites.Read
 grant_app_role "$RESOURCE_SP" 'fbcd29d2-fcca-4405-aded-518d457caae4' 'Sites.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadWrite.All'
 
-# 4. The certificate: az makes the key pair on this machine and uploads only the public
-#    certificate. The private key goes to $CERT_DIR, readable by you alone. Each run adds a new
-#    certificate; earlier ones stay valid until they expire or you remove them.
-umask 077
-mkdir -p "$CERT_DIR"
-CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv)
-PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
-mv -- "$CREATED" "$PEM_FILE"
-chmod 600 "$PEM_FILE"
-THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
-echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+# 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
+  --years "$CREDENTIAL_YEARS" --query password --output tsv)
 
 echo
 echo "Done. Admin consent URL (to review or repeat consent in a browser):"
@@ -145,4 +134,4 @@ echo
 printf 'Type these values into %s (the secret is shown only this once):\n' 'KODO for Cloud'
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
-printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
+printf '  %s: %s\n' 'Client secret' "$SECRET"
