@@ -369,6 +369,11 @@ pub struct RenderArgs {
     #[arg(long, value_name = "URL", requires = "least_privilege")]
     pub site: Vec<String>,
 
+    /// Keep steps past their retirement as of --as-of (appinv.aspx, legacy authentication, EWS,
+    /// Azure AD Graph), marked as retired, instead of leaving them out.
+    #[arg(long)]
+    pub include_retired: bool,
+
     /// Folder to write the bundle to (default: out/PROFILE/TENANT).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

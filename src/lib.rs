@@ -21,11 +21,13 @@ pub mod plan;
 pub mod profile;
 pub mod quote;
 pub mod render;
+pub mod retirement;
 pub mod suggest;
 pub mod tenant;
 pub mod term;
 pub mod upgrade;
 pub mod values;
+pub mod verdict;
 pub mod yaml_spans;
 
 use std::ffi::OsString;

@@ -28,6 +28,10 @@ pub struct Values {
     /// Sites to grant with `least_privilege`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<SiteUrl>,
+    /// Keep steps past their retirement (appinv.aspx, legacy authentication, EWS, Azure AD
+    /// Graph), each marked as retired, instead of leaving them out.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub include_retired: bool,
 }
 
 impl Values {
@@ -42,6 +46,7 @@ impl Values {
             cloud: None,
             least_privilege: false,
             sites: Vec::new(),
+            include_retired: false,
         }
     }
 }

@@ -11,5 +11,6 @@ mod golden;
 mod inventory;
 mod lint;
 mod powershell;
+mod runbook;
 mod safety;
 mod templates;

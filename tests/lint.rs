@@ -69,7 +69,7 @@ fn builtin_profiles_have_no_errors() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
         stdout(&o)
-            .ends_with(&format!("{} profiles as of {AS_OF}: 0 errors, 52 warnings, 0 infos\n", builtin_ids().len())),
+            .ends_with(&format!("{} profiles as of {AS_OF}: 0 errors, 55 warnings, 0 infos\n", builtin_ids().len())),
         "{}",
         stdout(&o)
     );
