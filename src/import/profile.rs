@@ -31,7 +31,7 @@ pub fn comments(import: &Import) -> String {
         s.push_str("# Not resolved (see the report); add them by hand once you know what the vendor meant:\n");
         for o in unresolved {
             let what = o.row.name.as_deref().or(o.row.description.as_deref()).unwrap_or("");
-            s.push_str(&format!("#   - line {}: {}\n", o.row.line, what.escape_debug()));
+            s.push_str(&format!("#   - line {}: {}\n", o.row.line, super::report::shown(what)));
         }
     }
     if !import.mentions.is_empty() {
@@ -48,9 +48,9 @@ pub fn notes(import: &Import) -> Vec<String> {
     let mut out = Vec::new();
     for o in import.outcomes.iter().filter(|o| o.status == Status::NotPermission) {
         let role = o.row.role.as_deref().unwrap_or_default();
-        let purpose = o.row.description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+        let purpose = o.row.description.as_deref().map(|d| format!(" The page says: \"{d}\"")).unwrap_or_default();
         let note = format!(
-            "The page also asks for the role {role}{purpose}; it is a directory or admin role to assign, not an API permission."
+            "The page also lists the role {role}: a directory or admin role to assign, not an API permission.{purpose}"
         );
         if !out.contains(&note) {
             out.push(note);

@@ -5,15 +5,20 @@ use serde_json::{Value, json};
 
 use super::{Import, Status};
 
+/// Page text for a report line: control characters escaped, the rest as written.
+pub fn shown(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+}
+
 fn published(o: &super::Outcome) -> String {
     let mut parts = Vec::new();
     if let Some((a, _)) = &o.row.api {
         parts.push(a.written.clone());
     }
     if let Some(n) = &o.row.name {
-        parts.push(format!("`{}`", n.escape_debug()));
+        parts.push(format!("`{}`", shown(n)));
     } else if let Some(d) = &o.row.description {
-        parts.push(format!("\"{}\"", d.escape_debug()));
+        parts.push(format!("\"{}\"", shown(d)));
     }
     if let Some((_, written, _, _)) = &o.row.kind {
         parts.push(written.clone());
@@ -65,7 +70,7 @@ pub fn text(import: &Import, source: &str) -> String {
             Status::NotPermission => {
                 s.push_str(&format!(
                     "{source}:{line}: not a permission: role `{}`; carried into the profile's notes\n",
-                    o.row.role.as_deref().unwrap_or_default()
+                    shown(o.row.role.as_deref().unwrap_or_default())
                 ));
             }
         }

@@ -47,6 +47,7 @@ pub enum Reason {
     WrongApi { written: &'static str },
     RetiredApi { written: &'static str },
     ApiName { written: String },
+    ApiMarker { written: String, marker: String },
     ByDescription { written: String },
 }
 
@@ -237,6 +238,9 @@ pub fn resolve(row: Row, catalog: &Catalog) -> Outcome {
     {
         out.notes.push(n);
     }
+    if let Some((_, written, Some(marker), _)) = &out.row.kind {
+        out.notes.push(format!("`{marker}` after the type `{written}` read as a footnote mark"));
+    }
     if let Some(line) = out.row.name_above {
         out.notes.push(format!("name from the row above (line {line})"));
     }
@@ -260,6 +264,12 @@ pub fn resolve(row: Row, catalog: &Catalog) -> Outcome {
         out.candidates = nearest_names(&name, api, catalog);
         return out;
     };
+    if best.other_api && best.other_type {
+        // Both the API and the type would change: no certain fix.
+        out.notes.push("only another API's permission of the other type has this name".to_string());
+        out.candidates = found.iter().take(3).map(|f| describe(&f.target)).collect();
+        return out;
+    }
     let t = best.target.clone();
     if best.marker.is_some() || best.case {
         let (stem, _) = split_marker(&name);
@@ -282,7 +292,7 @@ pub fn resolve(row: Row, catalog: &Catalog) -> Outcome {
                 Reason::WrongApi { written }
             });
         }
-        Some((a, _)) if !a.is_exact() => out.reasons.push(Reason::ApiName { written: a.written.clone() }),
+        Some((a, _)) if !a.is_exact() => out.reasons.push(api_reason(a)),
         Some(_) => {}
         None => {
             let elsewhere = others(&found, &t);
@@ -320,6 +330,13 @@ pub fn resolve(row: Row, catalog: &Catalog) -> Outcome {
     out.status = if out.reasons.is_empty() { Status::Resolved } else { Status::Corrected };
     out.target = Some(t);
     out
+}
+
+fn api_reason(a: &super::api_names::ApiName) -> Reason {
+    match &a.marker {
+        Some(marker) => Reason::ApiMarker { written: a.written.clone(), marker: marker.clone() },
+        None => Reason::ApiName { written: a.written.clone() },
+    }
 }
 
 fn by_consent_text(
@@ -370,7 +387,7 @@ fn by_consent_text(
     if let Some((a, _)) = &out.row.api
         && !a.is_exact()
     {
-        out.reasons.push(Reason::ApiName { written: a.written.clone() });
+        out.reasons.push(api_reason(a));
     }
     out.status = if out.reasons.is_empty() { Status::Resolved } else { Status::Corrected };
     out.target = Some(best);
@@ -404,6 +421,9 @@ impl Reason {
             Reason::ApiName { written } => format!(
                 "The page names the API `{written}`, which is not its display name in Entra ID; the permission belongs to {api} (app id {}).",
                 t.resource.app_id
+            ),
+            Reason::ApiMarker { written, marker } => format!(
+                "Glued marker: the page writes the API as `{written}`, with the footnote mark `{marker}` glued to {api}."
             ),
             Reason::ByDescription { written } => {
                 format!("No API publishes `{written}`; the page's consent text matches `{}` of {api}.", t.data.name)

@@ -199,8 +199,8 @@ pub fn rows(events: &[Event], catalog: &Catalog) -> Rows {
         }
         match event {
             Event::Row { line, cells } => {
-                if table.header.is_none() && table.last.is_none() && is_header_row(cells, catalog) {
-                    table.header = Some(cells.clone());
+                if is_header_row(cells, catalog) {
+                    table = Table { header: Some(cells.clone()), ..Table::default() };
                     continue;
                 }
                 let r = read_cells(cells, table.header.as_ref(), catalog);
