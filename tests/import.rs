@@ -22,6 +22,8 @@ const FIXTURES: &[&str] = &[
     "consent.txt",
     "wrapped.md",
     "saved-page.html",
+    "glued.txt",
+    "cells-continuation.txt",
 ];
 
 /// The profile's `source.date` is today's date; the expected files hold a placeholder.
@@ -38,7 +40,12 @@ fn undated(profile: &str) -> String {
 }
 
 fn init(fixture: &str, extra: &[&str]) -> std::process::Output {
-    bin().current_dir(fixtures()).args(["init", "acme-backup-3", "--from", fixture, "--out", "-"]).args(extra).output().expect("runs")
+    bin()
+        .current_dir(fixtures())
+        .args(["init", "acme-backup-3", "--from", fixture, "--out", "-"])
+        .args(extra)
+        .output()
+        .expect("runs")
 }
 
 #[test]
@@ -99,9 +106,15 @@ fn import_avepoint_express_keeps_all_eleven_rows() {
         .iter()
         .map(|r| format!("{} {} {}", r["resolved"]["api"], r["resolved"]["name"], r["resolved"]["type"]))
         .collect();
-    assert!(got.contains(&"\"Office 365 Exchange Online\" \"Exchange.ManageAsApp\" \"application\"".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"\"Office 365 Exchange Online\" \"Exchange.ManageAsApp\" \"application\"".to_string()),
+        "{got:?}"
+    );
     assert!(got.contains(&"\"Office 365 SharePoint Online\" \"User.Read.All\" \"application\"".to_string()), "{got:?}");
-    assert!(got.contains(&"\"Azure Active Directory Graph\" \"Directory.Read.All\" \"application\"".to_string()), "{got:?}");
+    assert!(
+        got.contains(&"\"Azure Active Directory Graph\" \"Directory.Read.All\" \"application\"".to_string()),
+        "{got:?}"
+    );
     assert_eq!(init("avepoint-express.md", &[]).status.code(), Some(0));
 }
 
@@ -115,7 +128,13 @@ fn import_veeam_rows_land_on_their_own_apis() {
             .expect("rows")
             .iter()
             .filter(|r| r["resolved"]["name"] == name)
-            .map(|r| format!("{}/{}", r["resolved"]["api"].as_str().unwrap_or(""), r["resolved"]["type"].as_str().unwrap_or("")))
+            .map(|r| {
+                format!(
+                    "{}/{}",
+                    r["resolved"]["api"].as_str().unwrap_or(""),
+                    r["resolved"]["type"].as_str().unwrap_or("")
+                )
+            })
             .collect()
     };
     assert_eq!(find("EWS.AccessAsUser.All"), vec!["Office 365 Exchange Online/delegated"]);

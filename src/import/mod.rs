@@ -4,12 +4,13 @@
 //! role are carried into the profile's notes. Nothing is dropped without a word.
 //!
 //! The steps, one module each: [`html`] and [`table`] cut the input into rows and text lines,
-//! [`cell`] and [`api_names`] read single cells, [`rows`] assembles rows (continuation rows,
+//! [`cell`] and [`api_names`] read single cells, [`glued`] splits cells pasted without separators, [`rows`] assembles rows (continuation rows,
 //! headings above tables, consent-text lists), [`resolve`] resolves them against the catalog,
 //! [`profile`] writes the profile's sections and [`report`] the summary.
 
 pub mod api_names;
 pub mod cell;
+pub mod glued;
 pub mod html;
 pub mod profile;
 pub mod report;
@@ -52,7 +53,10 @@ pub fn import(text: &str, catalog: &Catalog) -> Import {
     let read = rows::rows(&events, catalog);
     let mut outcomes: Vec<Outcome> = read.rows.into_iter().map(|r| resolve::resolve(r, catalog)).collect();
     mark_duplicates(&mut outcomes);
-    Import { outcomes, mentions: read.mentions, prose_lines: read.prose_lines, html }
+    // A name the text mentions that a row already gave needs no word of its own.
+    let mut mentions = read.mentions;
+    mentions.retain(|m| !outcomes.iter().any(|o| o.target.as_ref().is_some_and(|t| t.data.name == m.name)));
+    Import { outcomes, mentions, prose_lines: read.prose_lines, html }
 }
 
 fn mark_duplicates(outcomes: &mut [Outcome]) {

@@ -194,14 +194,22 @@ fn find(name: &str, api: Option<&'static ResourceData>, kind: Option<Kind>, cata
     found
 }
 
+/// The other APIs that have the name, each with its types: `Office 365 Exchange Online (application, delegated)`.
 fn others(found: &[Found], chosen: &Target) -> Vec<String> {
-    let mut v: Vec<String> = found
-        .iter()
-        .filter(|f| f.target.resource.app_id != chosen.resource.app_id && !f.other_type)
-        .map(|f| format!("{} ({})", f.target.resource.display_name, f.target.kind))
-        .collect();
-    v.dedup();
-    v
+    let mut apis: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    for f in found.iter().filter(|f| f.target.resource.app_id != chosen.resource.app_id && !f.other_type) {
+        let api = f.target.resource.display_name;
+        match apis.iter_mut().find(|a| a.0 == api) {
+            Some(a) => a.1.push(f.target.kind.as_str()),
+            None => apis.push((api, vec![f.target.kind.as_str()])),
+        }
+    }
+    apis.into_iter()
+        .map(|(api, mut kinds)| {
+            kinds.sort();
+            format!("{api} ({})", kinds.join(", "))
+        })
+        .collect()
 }
 
 fn origin_note(what: &str, origin: &Origin) -> Option<String> {

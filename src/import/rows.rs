@@ -277,7 +277,7 @@ pub fn rows(events: &[Event], catalog: &Catalog) -> Rows {
                 }
                 if let Some(kind) = heading_kind(text, catalog) {
                     flush_run(&mut run, &mut out, &ctx, catalog);
-                    ctx.kind = Some((kind, text.clone(), *line));
+                    ctx.kind = Some((kind, text.trim_end_matches(':').to_string(), *line));
                     out.prose_lines.push(*line);
                     continue;
                 }
@@ -358,6 +358,11 @@ fn cell_table_cell(
                     next.line = line;
                     next.name_above = Some(r.line);
                     next.description = None;
+                    if let Some((_, origin)) = next.api.as_mut()
+                        && *origin == Origin::Cell
+                    {
+                        *origin = Origin::Above(r.line);
+                    }
                     next
                 }
                 Some(r) => r,
@@ -439,6 +444,14 @@ fn flush_run(run: &mut Vec<(usize, String)>, out: &mut Rows, ctx: &Context, cata
                 continue;
             }
             _ => {}
+        }
+        if let Some(g) = super::glued::split(&cleaned, catalog) {
+            let mut r = row(Some(g.name), g.description.or(g.rest), g.kind.map(|(k, w)| (k, w, None)));
+            if let Some(api) = g.api {
+                r.api = Some((api, Origin::Cell));
+            }
+            out.rows.push(r);
+            continue;
         }
         // `Mail.Read Application`, `Mail.Read Office 365 Exchange Online`
         let words: Vec<&str> = cleaned.split_whitespace().collect();

@@ -79,23 +79,16 @@ pub fn events(text: &str) -> Vec<Event> {
 /// Reads a pipe or tab table starting at `start`; returns the index after it.
 fn pipe_table(lines: &[&str], start: usize, out: &mut Vec<Event>) -> usize {
     let first = lines[start].trim();
-    let (opens, closes) = (first.starts_with('|'), first.ends_with('|'));
+    let closes = first.ends_with('|');
     let mut i = start;
     while i < lines.len() && is_row_line(lines[i]) {
         let line_no = i + 1;
         let mut joined = lines[i].trim().to_string();
         i += 1;
-        // A cell split over two lines: the row does not close the way the first row does, or
-        // the next line does not open the way it does.
-        while i < lines.len() && !lines[i].trim().is_empty() {
-            let next = lines[i].trim();
-            let open_row = closes && !joined.ends_with('|');
-            let continued = opens && !next.starts_with('|');
-            if !(open_row || continued) {
-                break;
-            }
+        // A cell split over two lines: the row does not close the way the first row does.
+        while closes && !joined.ends_with('|') && i < lines.len() && !lines[i].trim().is_empty() {
             joined.push(' ');
-            joined.push_str(next);
+            joined.push_str(lines[i].trim());
             i += 1;
         }
         let cells = split_row(&joined);
