@@ -109,11 +109,14 @@ fn squash(text: &str) -> String {
 const BLOCKS: &[&str] =
     &["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "div", "br", "ul", "ol", "section", "caption", "dt", "dd"];
 
+/// A cell being read: its text, rowspan and colspan.
+type SpannedCell = (String, usize, usize);
+
 #[derive(Default)]
 struct Reader {
     out: Vec<Event>,
     depth: usize,
-    row: Option<(usize, Vec<(String, usize, usize)>)>,
+    row: Option<(usize, Vec<SpannedCell>)>,
     cell: Option<String>,
     /// Per column: the text of a cell spanning down and how many rows it still covers.
     spans: Vec<Option<(String, usize)>>,
@@ -131,10 +134,10 @@ impl Reader {
     }
 
     fn close_cell(&mut self) {
-        if let (Some(cell), Some((_, cells))) = (self.cell.take(), self.row.as_mut()) {
-            if let Some(last) = cells.last_mut() {
-                last.0 = squash(&cell);
-            }
+        if let (Some(cell), Some((_, cells))) = (self.cell.take(), self.row.as_mut())
+            && let Some(last) = cells.last_mut()
+        {
+            last.0 = squash(&cell);
         }
     }
 
