@@ -50,8 +50,10 @@ pub struct Summary {
 pub fn import(text: &str, catalog: &Catalog) -> Import {
     let html = html::is_html(text);
     let events = if html { html::events(text) } else { table::events(text) };
-    let read = rows::rows(&events, catalog);
-    let mut outcomes: Vec<Outcome> = read.rows.into_iter().map(|r| resolve::resolve(r, catalog)).collect();
+    let descriptions = resolve::Descriptions::new(catalog);
+    let read = rows::rows(&events, catalog, &descriptions);
+    let mut outcomes: Vec<Outcome> =
+        read.rows.into_iter().map(|r| resolve::resolve(r, catalog, &descriptions)).collect();
     mark_duplicates(&mut outcomes);
     // A name the text mentions that a row already gave needs no word of its own.
     let mut mentions = read.mentions;

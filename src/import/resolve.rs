@@ -78,28 +78,62 @@ fn rank(r: &ResourceData) -> (bool, bool) {
     (r.is_retired(), r.key != "microsoft-graph")
 }
 
-/// Every permission whose consent text or description is `text`.
-fn by_description(text: &str, catalog: &Catalog) -> Vec<Target> {
-    let want = normalise(text);
-    if want.len() < 8 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for &resource in catalog.resources() {
-        for kind in [Kind::Application, Kind::Delegated] {
-            for data in resource.permissions(kind) {
-                if data.display.is_some_and(|d| normalise(d) == want) || normalise(data.description) == want {
-                    out.push(Target { resource, kind, data });
+/// Every permission's consent text and description, normalised once per import.
+pub struct Descriptions {
+    by_text: std::collections::HashMap<String, Vec<Target>>,
+    shown: Vec<(String, Target, &'static str)>,
+}
+
+impl Descriptions {
+    pub fn new(catalog: &Catalog) -> Descriptions {
+        let mut by_text: std::collections::HashMap<String, Vec<Target>> = std::collections::HashMap::new();
+        let mut shown = Vec::new();
+        for &resource in catalog.resources() {
+            for kind in [Kind::Application, Kind::Delegated] {
+                for data in resource.permissions(kind) {
+                    let t = Target { resource, kind, data };
+                    let mut keys = vec![normalise(data.description)];
+                    if let Some(d) = data.display {
+                        keys.push(normalise(d));
+                    }
+                    keys.dedup();
+                    for k in keys {
+                        by_text.entry(k).or_default().push(t.clone());
+                    }
+                    let text = data.display.unwrap_or(data.description);
+                    shown.push((normalise(text), t, text));
                 }
             }
         }
+        Descriptions { by_text, shown }
     }
-    out
-}
 
-/// Whether `text` is some permission's consent text (used to tell a list of them from prose).
-pub fn matches_description(text: &str, catalog: &Catalog) -> bool {
-    !by_description(text, catalog).is_empty()
+    /// Every permission whose consent text or description is `text`, in catalog order.
+    fn matching(&self, text: &str) -> Vec<Target> {
+        let want = normalise(text);
+        if want.len() < 8 {
+            return Vec::new();
+        }
+        self.by_text.get(&want).cloned().unwrap_or_default()
+    }
+
+    /// Whether `text` is some permission's consent text (tells a list of them from prose).
+    pub fn matches(&self, text: &str) -> bool {
+        !self.matching(text).is_empty()
+    }
+
+    fn nearest(&self, text: &str) -> Vec<String> {
+        let want = normalise(text);
+        let mut scored: Vec<(u64, String)> = Vec::new();
+        for (norm, t, shown) in &self.shown {
+            let s = strsim::normalized_levenshtein(&want, norm);
+            if s > 0.6 {
+                scored.push((((1.0 - s) * 1_000_000.0) as u64, format!("{} \"{shown}\"", describe(t))));
+            }
+        }
+        scored.sort();
+        scored.into_iter().take(3).map(|s| s.1).collect()
+    }
 }
 
 fn describe(t: &Target) -> String {
@@ -124,25 +158,6 @@ fn nearest_names(name: &str, api: Option<&'static ResourceData>, catalog: &Catal
     scored.sort();
     scored.dedup_by(|a, b| a.2 == b.2);
     scored.into_iter().take(3).map(|s| s.2).collect()
-}
-
-fn nearest_descriptions(text: &str, catalog: &Catalog) -> Vec<String> {
-    let want = normalise(text);
-    let mut scored: Vec<(u64, String)> = Vec::new();
-    for &resource in catalog.resources() {
-        for kind in [Kind::Application, Kind::Delegated] {
-            for data in resource.permissions(kind) {
-                let shown = data.display.unwrap_or(data.description);
-                let s = strsim::normalized_levenshtein(&want, &normalise(shown));
-                if s > 0.6 {
-                    let t = Target { resource, kind, data };
-                    scored.push((((1.0 - s) * 1_000_000.0) as u64, format!("{} \"{shown}\"", describe(&t))));
-                }
-            }
-        }
-    }
-    scored.sort();
-    scored.into_iter().take(3).map(|s| s.1).collect()
 }
 
 /// A match for a name: the permission and what had to change.
@@ -221,7 +236,7 @@ fn origin_note(what: &str, origin: &Origin) -> Option<String> {
 }
 
 /// Resolves one row.
-pub fn resolve(row: Row, catalog: &Catalog) -> Outcome {
+pub fn resolve(row: Row, catalog: &Catalog, descriptions: &Descriptions) -> Outcome {
     let mut out = Outcome {
         row,
         status: Status::Unresolved,
@@ -253,13 +268,13 @@ pub fn resolve(row: Row, catalog: &Catalog) -> Outcome {
         out.notes.push(format!("name from the row above (line {line})"));
     }
     let Some(name) = out.row.name.clone() else {
-        return by_consent_text(out, api, kind, catalog);
+        return by_consent_text(out, api, kind, descriptions);
     };
     let found = find(&name, api, kind, catalog);
     let Some(best) = found.first() else {
         if out.row.description.is_some() {
             let before = out.notes.len();
-            let o = by_consent_text(out, api, kind, catalog);
+            let o = by_consent_text(out, api, kind, descriptions);
             if o.status != Status::Unresolved {
                 let mut o = o;
                 o.status = Status::Corrected;
@@ -351,16 +366,16 @@ fn by_consent_text(
     mut out: Outcome,
     api: Option<&'static ResourceData>,
     kind: Option<Kind>,
-    catalog: &Catalog,
+    descriptions: &Descriptions,
 ) -> Outcome {
     let Some(text) = out.row.description.clone() else {
         return out;
     };
-    let mut matches = by_description(&text, catalog);
+    let mut matches = descriptions.matching(&text);
     matches.retain(|t| api.is_none_or(|a| a.app_id == t.resource.app_id) && kind.is_none_or(|k| k == t.kind));
     matches.sort_by_key(|t| (rank(t.resource), t.kind != Kind::Application, t.data.name));
     let Some(best) = matches.first().cloned() else {
-        out.candidates = nearest_descriptions(&text, catalog);
+        out.candidates = descriptions.nearest(&text);
         return out;
     };
     let same_api: Vec<&Target> = matches.iter().filter(|t| t.resource.app_id == best.resource.app_id).collect();

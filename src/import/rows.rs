@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, Kind};
 
 use super::api_names::{self, ApiName};
 use super::cell::{self, Cell};
+use super::resolve::Descriptions;
 use super::table::Event;
 
 /// Where a row's API or type came from.
@@ -185,7 +186,7 @@ fn is_header_row(cells: &[String], catalog: &Catalog) -> bool {
 }
 
 /// Reads events into rows.
-pub fn rows(events: &[Event], catalog: &Catalog) -> Rows {
+pub fn rows(events: &[Event], catalog: &Catalog, descriptions: &Descriptions) -> Rows {
     let mut out = Rows::default();
     let mut table = Table::default();
     let mut ctx = Context::default();
@@ -195,7 +196,7 @@ pub fn rows(events: &[Event], catalog: &Catalog) -> Rows {
 
     for event in events {
         if !matches!(event, Event::Text { .. }) {
-            flush_run(&mut run, &mut out, &ctx, catalog);
+            flush_run(&mut run, &mut out, &ctx, catalog, descriptions);
         }
         match event {
             Event::Row { line, cells } => {
@@ -266,17 +267,17 @@ pub fn rows(events: &[Event], catalog: &Catalog) -> Rows {
             }
             Event::Text { line, text } => {
                 if text.starts_with('#') {
-                    flush_run(&mut run, &mut out, &ctx, catalog);
+                    flush_run(&mut run, &mut out, &ctx, catalog, descriptions);
                     ctx = Context::default();
                 }
                 if let Some(api) = heading_api(text, catalog) {
-                    flush_run(&mut run, &mut out, &ctx, catalog);
+                    flush_run(&mut run, &mut out, &ctx, catalog, descriptions);
                     ctx.api = Some((api, *line));
                     out.prose_lines.push(*line);
                     continue;
                 }
                 if let Some(kind) = heading_kind(text, catalog) {
-                    flush_run(&mut run, &mut out, &ctx, catalog);
+                    flush_run(&mut run, &mut out, &ctx, catalog, descriptions);
                     ctx.kind = Some((kind, text.trim_end_matches(':').to_string(), *line));
                     out.prose_lines.push(*line);
                     continue;
@@ -288,7 +289,7 @@ pub fn rows(events: &[Event], catalog: &Catalog) -> Rows {
     if let Some(r) = cell_row.take() {
         push_cell_row(r, &mut out);
     }
-    flush_run(&mut run, &mut out, &ctx, catalog);
+    flush_run(&mut run, &mut out, &ctx, catalog, descriptions);
     out.rows.sort_by_key(|r| r.line);
     out
 }
@@ -402,11 +403,17 @@ fn cell_table_cell(
 
 /// Judges a run of prose lines: a run holding a consent text is a list of them (every line a
 /// row); a line with a name is a row; anything else is prose, with the names it mentions.
-fn flush_run(run: &mut Vec<(usize, String)>, out: &mut Rows, ctx: &Context, catalog: &Catalog) {
+fn flush_run(
+    run: &mut Vec<(usize, String)>,
+    out: &mut Rows,
+    ctx: &Context,
+    catalog: &Catalog,
+    descriptions: &Descriptions,
+) {
     if run.is_empty() {
         return;
     }
-    let is_list = run.iter().any(|(_, t)| super::resolve::matches_description(&cell::clean(t), catalog));
+    let is_list = run.iter().any(|(_, t)| descriptions.matches(&cell::clean(t)));
     let table = Table::default();
     for (line, text) in run.drain(..) {
         let row = |name: Option<String>, description: Option<String>, kind| Row {
