@@ -24,6 +24,7 @@ const FIXTURES: &[&str] = &[
     "saved-page.html",
     "glued.txt",
     "cells-continuation.txt",
+    "sections.md",
 ];
 
 /// The profile's `source.date` is today's date; the expected files hold a placeholder.

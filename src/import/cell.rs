@@ -154,17 +154,28 @@ fn is_role(text: &str) -> bool {
 }
 
 /// A permission name as pages write it: letters, digits, `.`, `_`, `-`, and a footnote mark.
+/// Dotted names have a capital in their first part (`Mail.Read`, `eDiscovery.Read.All`), so
+/// `appinv.aspx` or `e.g.` are not names, unless the catalog has the name in another case.
 pub fn is_name_shaped(text: &str, catalog: &Catalog) -> bool {
     let (stem, _) = split_marker(text);
     let shaped = stem.starts_with(|c: char| c.is_ascii_alphabetic())
         && stem.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         && !stem.ends_with(['.', '-']);
-    shaped
-        && (stem.contains(['.', '_'])
-            || catalog
-                .resources()
-                .iter()
-                .any(|r| r.get(Kind::Delegated, stem).is_some() || r.get(Kind::Application, stem).is_some()))
+    if !shaped {
+        return false;
+    }
+    let in_catalog = |ignore_case: bool| {
+        catalog.resources().iter().any(|r| {
+            [Kind::Application, Kind::Delegated]
+                .into_iter()
+                .any(|k| if ignore_case { r.get_ignore_case(k, stem).is_some() } else { r.get(k, stem).is_some() })
+        })
+    };
+    match stem.split_once('.') {
+        Some((first, _)) => first.chars().any(|c| c.is_ascii_uppercase()) || in_catalog(true),
+        None if stem.contains('_') => stem.chars().all(|c| c.is_ascii_lowercase() || c == '_') || in_catalog(true),
+        None => in_catalog(false),
+    }
 }
 
 /// Splits `Name(Description)`, `Name (Description)` and `Name - Description`.
@@ -264,6 +275,10 @@ mod tests {
             ("Global Reader", "role Some(\"Global Reader\")"),
             ("Administrative role", "role None"),
             ("Scan mailboxes.", "text Scan mailboxes."),
+            ("appinv.aspx", "text appinv.aspx"),
+            ("e.g.", "text e.g."),
+            ("user.read.all", "names [\"user.read.all\"] None"),
+            ("eDiscovery.Read.All", "names [\"eDiscovery.Read.All\"] None"),
             ("Read and write mail in all mailboxes", "text Read and write mail in all mailboxes"),
         ] {
             assert_eq!(show(cell), want, "{cell}");

@@ -187,6 +187,13 @@ pub fn events(page: &str) -> Vec<Event> {
             i += end;
             continue;
         }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            // A declaration (`<!DOCTYPE html>`) or processing instruction.
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            line += rest[..end].matches('\n').count();
+            i += end;
+            continue;
+        }
         if bytes[i] == b'<'
             && let Some((tag, len)) = parse_tag(rest)
         {

@@ -141,6 +141,7 @@ pub fn json(import: &Import, source: &str, profile: Value) -> Value {
         "summary": import.summary(),
         "rows": rows,
         "mentions": mentions,
+        "prose_lines": import.prose_lines,
         "profile": profile,
     })
 }
