@@ -196,3 +196,17 @@ fn import_exit_status_is_one_exactly_when_a_row_is_unresolved_and_json_goes_to_s
     assert_eq!(v["profile"]["path"], "veeam-8-5.yaml");
     assert!(fs::read_to_string(tmp.path().join("veeam-8-5.yaml")).expect("written").contains("AllSites.FullControl"));
 }
+
+#[test]
+fn import_of_a_file_without_a_table_is_an_input_error_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::write(tmp.path().join("prose.txt"), "Open the portal.\nThen add \"Mail.Read\" to the app.\n").expect("write");
+    let o = bin().current_dir(tmp.path()).args(["init", "acme-5", "--from", "prose.txt"]).output().expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: found no permission table or list in `prose.txt` (2 lines read as text, naming 1 permission in passing); \
+         copy the page's permission table into the file\n"
+    );
+    assert!(!tmp.path().join("acme-5.yaml").exists());
+}

@@ -25,7 +25,22 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
                 .map_err(|e| InputError::msg(format!("cannot read `{}`: {e}", path.display())))?;
             let catalog = super::catalog(cli)?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            Some((path.display().to_string(), import::import(text, &catalog)))
+            let imported = import::import(text, &catalog);
+            let n = imported.summary();
+            if n.rows == 0 && n.not_permissions == 0 {
+                return Err(InputError::msg(format!(
+                    "found no permission table or list in `{}` ({} lines read as text{}); copy the page's permission table into the file",
+                    path.display(),
+                    imported.prose_lines.len(),
+                    match n.mentions {
+                        0 => String::new(),
+                        1 => ", naming 1 permission in passing".to_string(),
+                        m => format!(", naming {m} permissions in passing"),
+                    }
+                ))
+                .into());
+            }
+            Some((path.display().to_string(), imported))
         }
         None => None,
     };

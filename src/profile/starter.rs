@@ -9,7 +9,7 @@ pub fn starter(id: &str, today: &str, imported: Option<&Import>) -> String {
         id.to_ascii_uppercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let mut permissions = imported.map(import::profile::permissions).unwrap_or_default();
     if permissions.is_empty() && imported.is_some() {
-        permissions.push_str("  []\n");
+        permissions.push_str("  [] # no row resolved: list the permissions here (see the report)\n");
     } else if permissions.is_empty() {
         permissions.push_str(
             "  - api: Microsoft Graph\n    application:              # app roles; delegated: for scopes\n      - User.Read.All\n",
