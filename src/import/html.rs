@@ -61,7 +61,7 @@ pub fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let Some(end) = rest[..rest.len().min(12)].find(';') else {
+        let Some(end) = rest.char_indices().take(12).find(|(_, c)| *c == ';').map(|(i, _)| i) else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -247,7 +247,8 @@ pub fn events(page: &str) -> Vec<Event> {
             }
             continue;
         }
-        let next = rest[1..].find('<').map_or(rest.len(), |n| n + 1);
+        let first = rest.chars().next().map_or(1, char::len_utf8);
+        let next = rest[first..].find('<').map_or(rest.len(), |n| n + first);
         let chunk = &rest[..next];
         if let Some(cell) = r.cell.as_mut() {
             cell.push_str(chunk);
