@@ -210,3 +210,19 @@ fn import_of_a_file_without_a_table_is_an_input_error_and_writes_nothing() {
     );
     assert!(!tmp.path().join("acme-5.yaml").exists());
 }
+
+#[test]
+fn import_quiet_leaves_resolved_rows_to_the_summary() {
+    let o = bin()
+        .current_dir(fixtures())
+        .args(["--quiet", "init", "acme", "--from", "veeam-8.5.md", "--out", "-"])
+        .output()
+        .expect("runs");
+    let err = stderr(&o);
+    assert!(!err.contains(": resolved:"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.contains(": corrected:")).count(), 7, "{err}");
+    assert!(
+        err.ends_with("veeam-8.5.md: 11 rows: 4 resolved, 7 corrected, 0 unresolved; 1 role carried into notes\n"),
+        "{err}"
+    );
+}

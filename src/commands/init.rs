@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
             let report = import::report::json(import, source, profile);
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         } else {
-            write!(err, "{}", import::report::text(import, source))?;
+            write!(err, "{}", import::report::text(import, source, !cli.quiet))?;
         }
     }
     if to_stdout {

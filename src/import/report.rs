@@ -26,10 +26,14 @@ fn published(o: &super::Outcome) -> String {
     parts.join(" | ")
 }
 
-/// The report as text lines, each starting with `source:line:`.
-pub fn text(import: &Import, source: &str) -> String {
+/// The report as text lines, each starting with `source:line:`; with `all` false (`--quiet`),
+/// resolved rows are left to the summary.
+pub fn text(import: &Import, source: &str, all: bool) -> String {
     let mut s = String::new();
     for o in &import.outcomes {
+        if !all && o.status == Status::Resolved {
+            continue;
+        }
         let line = o.row.line;
         let notes = if o.notes.is_empty() { String::new() } else { format!(" ({})", o.notes.join("; ")) };
         let target = o.target.as_ref().map(|t| format!("{} {} ({})", t.resource.display_name, t.data.name, t.kind));
