@@ -140,6 +140,25 @@ const ROLES: &[&str] = &[
     "Mail Recipients",
 ];
 
+/// The built-in roles a sentence names (`the consenting user must be a Global Administrator`),
+/// longest first, none inside another.
+pub fn roles_in(text: &str) -> Vec<&'static str> {
+    let mut roles: Vec<&'static str> = ROLES.to_vec();
+    roles.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    let mut found: Vec<&'static str> = Vec::new();
+    for role in roles {
+        let bounded = text.match_indices(role).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + role.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        });
+        if bounded && !found.iter().any(|f| f.contains(role)) {
+            found.push(role);
+        }
+    }
+    found
+}
+
 /// Words in an API column that say the row is a role, not a permission.
 const ROLE_WORDS: &[&str] =
     &["role", "administrative role", "admin role", "directory role", "azure ad role", "entra id role", "exchange role"];
@@ -283,6 +302,15 @@ mod tests {
         ] {
             assert_eq!(show(cell), want, "{cell}");
         }
+    }
+
+    #[test]
+    fn finds_the_roles_a_sentence_names() {
+        assert_eq!(
+            roles_in("The user must be a Global Administrator; later a Microsoft 365 Backup Administrator."),
+            vec!["Microsoft 365 Backup Administrator", "Global Administrator"]
+        );
+        assert!(roles_in("Global Administrators group").is_empty());
     }
 
     #[test]

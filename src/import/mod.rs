@@ -29,6 +29,8 @@ pub struct Import {
     pub outcomes: Vec<Outcome>,
     /// Permission names met in prose, outside any table or list.
     pub mentions: Vec<Mention>,
+    /// Directory or admin roles named in prose, carried into the profile's notes.
+    pub role_mentions: Vec<Mention>,
     /// Lines read as headings or prose.
     pub prose_lines: Vec<usize>,
     /// The input was read as HTML.
@@ -44,6 +46,7 @@ pub struct Summary {
     pub unresolved: usize,
     pub not_permissions: usize,
     pub mentions: usize,
+    pub role_mentions: usize,
 }
 
 /// Reads `text` (pasted text or a saved HTML page) and resolves every row.
@@ -58,7 +61,7 @@ pub fn import(text: &str, catalog: &Catalog) -> Import {
     // A name the text mentions that a row already gave needs no word of its own.
     let mut mentions = read.mentions;
     mentions.retain(|m| !outcomes.iter().any(|o| o.target.as_ref().is_some_and(|t| t.data.name == m.name)));
-    Import { outcomes, mentions, prose_lines: read.prose_lines, html }
+    Import { outcomes, mentions, role_mentions: read.role_mentions, prose_lines: read.prose_lines, html }
 }
 
 fn mark_duplicates(outcomes: &mut [Outcome]) {
@@ -83,6 +86,7 @@ impl Import {
             unresolved: count(Status::Unresolved),
             not_permissions: count(Status::NotPermission),
             mentions: self.mentions.len(),
+            role_mentions: self.role_mentions.len(),
         }
     }
 

@@ -56,6 +56,15 @@ pub fn notes(import: &Import) -> Vec<String> {
             out.push(note);
         }
     }
+    for m in &import.role_mentions {
+        let note = format!(
+            "The page's text names the role {}: a directory or admin role to assign or hold, not an API permission.",
+            m.name
+        );
+        if !out.iter().any(|n| n.contains(&format!("role {}:", m.name))) {
+            out.push(note);
+        }
+    }
     out
 }
 

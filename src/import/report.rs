@@ -85,10 +85,19 @@ pub fn text(import: &Import, source: &str, all: bool) -> String {
             m.line, m.name
         ));
     }
+    for m in &import.role_mentions {
+        s.push_str(&format!(
+            "{source}:{}: the text names the role `{}`; carried into the profile's notes\n",
+            m.line, m.name
+        ));
+    }
     let n = import.summary();
     let mut extra = String::new();
     if n.not_permissions > 0 {
         extra.push_str(&format!("; {} role{} carried into notes", n.not_permissions, plural(n.not_permissions)));
+    }
+    if n.role_mentions > 0 {
+        extra.push_str(&format!("; {} role{} named in the text", n.role_mentions, plural(n.role_mentions)));
     }
     if n.mentions > 0 {
         extra.push_str(&format!("; {} name{} in the text only", n.mentions, plural(n.mentions)));
@@ -145,6 +154,7 @@ pub fn json(import: &Import, source: &str, profile: Value) -> Value {
         "summary": import.summary(),
         "rows": rows,
         "mentions": mentions,
+        "role_mentions": import.role_mentions.iter().map(|m| json!({"line": m.line, "role": m.name})).collect::<Vec<_>>(),
         "prose_lines": import.prose_lines,
         "profile": profile,
     })

@@ -48,6 +48,8 @@ pub struct Mention {
 pub struct Rows {
     pub rows: Vec<Row>,
     pub mentions: Vec<Mention>,
+    /// Directory or admin roles met in prose, each once.
+    pub role_mentions: Vec<Mention>,
     /// Lines read as prose (headings, sentences), not rows.
     pub prose_lines: Vec<usize>,
 }
@@ -480,6 +482,11 @@ fn flush_run(
             continue;
         }
         out.mentions.extend(mentions(line, &text, catalog));
+        for role in cell::roles_in(&cleaned) {
+            if !out.role_mentions.iter().any(|m| m.name == role) {
+                out.role_mentions.push(Mention { line, name: role.to_string() });
+            }
+        }
         out.prose_lines.push(line);
     }
 }
