@@ -69,7 +69,8 @@ m365-runbook catalog show Mail.ReadWrite\n  m365-runbook catalog import graph-sp
     Catalog(CatalogCommand),
     /// Write a commented starter profile, optionally from a permission list copied from a vendor page.
     #[command(
-        after_help = "Examples:\n  m365-runbook init acme-backup-3\n  m365-runbook init acme-backup-3 --from permissions.txt"
+        after_help = "Examples:\n  m365-runbook init acme-backup-3\n  m365-runbook init acme-backup-3 --from permissions.txt\n  \
+m365-runbook init acme-backup-3 --from saved-page.html --format json"
     )]
     Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -203,9 +204,13 @@ pub struct LintArgs {
 pub struct InitArgs {
     /// The new profile's id (lowercase letters, digits, `-`).
     pub id: String,
-    /// A permission list to resolve: one name per line, or rows like `API | Permission | Type`.
+    /// A vendor's permission table to import: pasted text (pipe, Markdown or tab tables, one
+    /// cell per line, lists of names or consent texts) or a saved HTML page.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// Report format for --from: text (on standard error) or json (on standard output).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
     /// Where to write it (default: ID.yaml; `-` for standard output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,

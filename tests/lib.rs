@@ -8,6 +8,7 @@ mod diff;
 mod docs;
 mod errors;
 mod golden;
+mod import;
 mod inventory;
 mod lint;
 mod powershell;
