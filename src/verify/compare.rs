@@ -462,3 +462,266 @@ fn permission(catalog: &Catalog, app_id: &str, shown: Option<&str>, kind: Kind, 
 fn older_with(older: &[Older], key: &Key) -> Option<String> {
     older.iter().find(|o| o.permissions.contains(key)).map(|o| o.id.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::Cloud;
+    use crate::profile::LoadedProfile;
+    use crate::values::Values;
+    use crate::verify::state;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/verify");
+
+    /// A fixture's five files as text, to edit before parsing.
+    struct Texts {
+        app: String,
+        sp: String,
+        assigned: String,
+        granted: String,
+        resources: String,
+    }
+
+    fn texts(fixture: &str) -> Texts {
+        let read = |name: &str| std::fs::read_to_string(format!("{FIXTURES}/{fixture}/{name}")).expect("fixture");
+        Texts {
+            app: read(state::APPLICATION),
+            sp: read(state::SERVICE_PRINCIPAL),
+            assigned: read(state::APP_ROLE_ASSIGNMENTS),
+            granted: read(state::GRANTS),
+            resources: read(state::RESOURCES),
+        }
+    }
+
+    impl Texts {
+        fn state(&self) -> State {
+            state::parse(
+                ("application.json", &self.app),
+                ("service-principal.json", &self.sp),
+                ("app-role-assignments.json", &self.assigned),
+                ("oauth2-permission-grants.json", &self.granted),
+                Some(("resource-service-principals.json", &self.resources)),
+            )
+            .expect("parses")
+        }
+
+        /// Edits a file as JSON.
+        fn edit(&mut self, file: &str, f: impl FnOnce(&mut serde_json::Value)) {
+            let text = match file {
+                "app" => &mut self.app,
+                "sp" => &mut self.sp,
+                "assigned" => &mut self.assigned,
+                "granted" => &mut self.granted,
+                _ => &mut self.resources,
+            };
+            let mut v: serde_json::Value = serde_json::from_str(text).expect("json");
+            f(&mut v);
+            *text = serde_json::to_string_pretty(&v).expect("json");
+        }
+    }
+
+    fn verdict_with(profile: &str, state: &State, as_of: &str, least_privilege: bool, client_id: Option<&str>) -> Verdict {
+        let b = crate::profile::find_builtin(profile).expect("built-in");
+        let loaded = LoadedProfile::parse(b.id, b.text).expect("parses");
+        let catalog = Catalog::builtin();
+        let mut values = Values::for_tenant("contoso".parse().expect("tenant"));
+        values.least_privilege = least_privilege;
+        let plan =
+            crate::plan::resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect("plan");
+        let older = crate::verify::older_versions(&loaded.profile, &catalog);
+        let client_id: Option<Guid> = client_id.map(|c| c.parse().expect("guid"));
+        let expected = Expected {
+            apis: &plan.apis,
+            catalog: &catalog,
+            older: &older,
+            client_id: client_id.as_ref(),
+            as_of: as_of.parse().expect("date"),
+            expiring_within_days: 30,
+        };
+        compare(&expected, state)
+    }
+
+    fn verdict(profile: &str, state: &State, as_of: &str) -> Verdict {
+        verdict_with(profile, state, as_of, false, None)
+    }
+
+    /// (code, permission name or key id, older profile)
+    fn summary(v: &Verdict) -> Vec<(&'static str, String, Option<String>)> {
+        v.findings
+            .iter()
+            .map(|f| {
+                let what = f
+                    .permission
+                    .as_ref()
+                    .map(|p| format!("{}/{}", p.api, p.name.clone().unwrap_or_default()))
+                    .or(f.key_id.clone())
+                    .unwrap_or_default();
+                (f.code.as_str(), what, f.older_profile.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_app_registered_by_the_bundle_is_clean() {
+        let v = verdict("corso-2023-09", &texts("corso-2023-09").state(), "2026-12-01");
+        assert_eq!(summary(&v), vec![], "{v:#?}");
+        assert_eq!(v.required, 14);
+        assert_eq!(v.credentials.len(), 1);
+        assert_eq!((v.credentials[0].status, v.credentials[0].days_left), ("valid", 365));
+    }
+
+    #[test]
+    fn an_older_profile_finds_what_the_newer_one_added_without_naming_an_older_version() {
+        let v = verdict("corso-2022-12", &texts("corso-2023-09").state(), "2026-12-01");
+        let extra: Vec<_> = summary(&v).into_iter().filter(|f| f.0 == "extra-permission").collect();
+        let consented: Vec<_> = summary(&v).into_iter().filter(|f| f.0 == "consented-not-required").collect();
+        assert_eq!(extra.len(), 8, "{v:#?}");
+        assert_eq!(consented.len(), 8);
+        assert!(extra.iter().chain(&consented).all(|f| f.2.is_none()), "no version before corso-2022-12 had them");
+        assert!(extra.iter().any(|f| f.1 == "Microsoft Graph/Chat.Read.All"));
+    }
+
+    #[test]
+    fn leftovers_of_an_upgrade_name_the_older_version_that_asked_for_them() {
+        let v = verdict("kodo-2021-08", &texts("kodo-upgraded").state(), "2026-12-01");
+        let got: Vec<_> = summary(&v).into_iter().filter(|f| f.0 != "certificate-needed").collect();
+        let older = |s: &str| Some(s.to_string());
+        assert_eq!(
+            got,
+            vec![
+                ("extra-permission", "Azure Active Directory Graph/Directory.Read.All".into(), older("kodo-2021-06")),
+                ("extra-permission", "Azure Active Directory Graph/User.Read.All".into(), older("kodo-2020-11")),
+                ("extra-permission", "Microsoft Graph/User.Read".into(), older("kodo-2021-06")),
+                ("consented-not-required", "Azure Active Directory Graph/Directory.Read.All".into(), older("kodo-2021-06")),
+                ("consented-not-required", "Azure Active Directory Graph/User.Read.All".into(), older("kodo-2020-11")),
+                ("consented-not-required", "Microsoft Graph/User.Read".into(), older("kodo-2021-06")),
+            ]
+        );
+        // The grant and the assignment are named by id, to remove them.
+        let grant = v.findings.iter().find(|f| f.message.contains("`User.Read`") && f.code == Code::ConsentedNotRequired);
+        assert_eq!(grant.and_then(|f| f.object_id.as_deref()), Some("l4tQfqB8RGOInkchGqch6haejTNmRF3ljT-idIQBCKE"));
+        // KODO 2021-08 asks for SharePoint application permissions; the app has only a secret.
+        assert!(v.findings.iter().any(|f| f.code == Code::CertificateNeeded));
+    }
+
+    #[test]
+    fn missing_and_unconsented_permissions_are_found() {
+        let mut t = texts("corso-2023-09");
+        // Chat.Read.All leaves requiredResourceAccess; Mail.ReadWrite loses its assignment.
+        t.edit("app", |v| {
+            let list = v["requiredResourceAccess"][0]["resourceAccess"].as_array_mut().expect("list");
+            list.retain(|a| a["id"] != "6b7d71aa-70aa-4810-a8d9-5d9fb2830017");
+        });
+        t.edit("assigned", |v| {
+            let list = v["value"].as_array_mut().expect("list");
+            list.retain(|a| a["appRoleId"] != "e2a3a72e-5f79-4c64-b1b1-878b674786c9");
+        });
+        let v = verdict("corso-2023-09", &t.state(), "2026-12-01");
+        assert_eq!(
+            summary(&v),
+            vec![
+                ("missing-permission", "Microsoft Graph/Chat.Read.All".into(), None),
+                ("not-consented", "Microsoft Graph/Mail.ReadWrite".into(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn delegated_consent_is_the_all_users_grant_and_per_user_grants_are_noted() {
+        let mut t = texts("kodo-upgraded");
+        // The all-users Graph grant becomes one user's: User.Read is no longer admin-consented.
+        t.edit("granted", |v| {
+            v["value"][1]["consentType"] = "Principal".into();
+            v["value"][1]["principalId"] = "11111111-1111-1111-1111-111111111111".into();
+        });
+        let v = verdict("kodo-2020-03", &t.state(), "2026-12-01");
+        let not_consented: Vec<_> = summary(&v).into_iter().filter(|f| f.0 == "not-consented").collect();
+        assert_eq!(not_consented, vec![("not-consented", "Microsoft Graph/User.Read".into(), None)]);
+        assert_eq!(v.notes.len(), 1, "{:?}", v.notes);
+        assert!(v.notes[0].starts_with("1 delegated grant(s) for single users"));
+    }
+
+    #[test]
+    fn credentials_are_judged_by_day_against_the_window() {
+        let state = texts("corso-2023-09").state();
+        let status = |as_of: &str| {
+            let v = verdict("corso-2023-09", &state, as_of);
+            (v.credentials[0].status, v.credentials[0].days_left, summary(&v).into_iter().map(|f| f.0).collect::<Vec<_>>())
+        };
+        assert_eq!(status("2027-10-31"), ("valid", 31, vec![]));
+        assert_eq!(status("2027-11-01"), ("expiring", 30, vec!["credential-expiring"]));
+        assert_eq!(status("2027-12-01"), ("expiring", 0, vec!["credential-expiring"]), "valid through its last day");
+        assert_eq!(status("2027-12-02"), ("expired", -1, vec!["credential-expired", "no-credential"]));
+    }
+
+    #[test]
+    fn a_certificate_satisfies_sharepoint_and_service_principal_credentials_count() {
+        let mut t = texts("kodo-upgraded");
+        t.edit("sp", |v| {
+            v["keyCredentials"] = serde_json::json!([{
+                "customKeyIdentifier": "A1B2", "displayName": "CN=CLI-Login", "endDateTime": "2026-12-10T00:00:00Z",
+                "key": null, "keyId": "c0ffee00-0000-0000-0000-000000000001", "startDateTime": "2025-12-10T00:00:00Z",
+                "type": "AsymmetricX509Cert", "usage": "Verify"
+            }]);
+        });
+        let v = verdict("kodo-2021-08", &t.state(), "2026-12-01");
+        assert!(!v.findings.iter().any(|f| f.code == Code::CertificateNeeded), "{v:#?}");
+        let cert = v.findings.iter().find(|f| f.code == Code::CredentialExpiring).expect("expiring certificate");
+        assert_eq!(cert.key_id.as_deref(), Some("c0ffee00-0000-0000-0000-000000000001"));
+        assert!(cert.message.starts_with("certificate `CN=CLI-Login` of the service principal"), "{}", cert.message);
+    }
+
+    #[test]
+    fn least_privilege_expects_sites_selected() {
+        let v = verdict_with("corso-2023-09", &texts("corso-2023-09").state(), "2026-12-01", true, None);
+        let got: Vec<_> = summary(&v).into_iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("missing-permission", "Microsoft Graph/Sites.Selected".into()),
+                ("extra-permission", "Microsoft Graph/Sites.FullControl.All".into()),
+                ("not-consented", "Microsoft Graph/Sites.Selected".into()),
+                ("consented-not-required", "Microsoft Graph/Sites.FullControl.All".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_disabled_service_principal_and_another_app_are_findings() {
+        let mut t = texts("corso-2023-09");
+        t.edit("sp", |v| v["accountEnabled"] = false.into());
+        let v = verdict_with("corso-2023-09", &t.state(), "2026-12-01", false, Some("11111111-2222-3333-4444-555555555555"));
+        let codes: Vec<&str> = v.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, vec!["disabled", "other-app"]);
+    }
+
+    #[test]
+    fn consent_to_an_api_nobody_can_name_is_reported_not_dropped() {
+        let mut t = texts("corso-2023-09");
+        t.edit("assigned", |v| {
+            v["value"][0]["resourceId"] = "99999999-9999-9999-9999-999999999999".into();
+            v["value"][0]["resourceDisplayName"] = "Contoso API".into();
+        });
+        let v = verdict("corso-2023-09", &t.state(), "2026-12-01");
+        let got: Vec<_> = summary(&v).into_iter().map(|f| f.0).collect();
+        // The assignment moved away from Graph: Graph's permission lost its consent.
+        assert_eq!(got, vec!["not-consented", "consented-not-required"]);
+        let f = v.findings.iter().find(|f| f.code == Code::ConsentedNotRequired).expect("finding");
+        assert!(f.message.contains("`Contoso API`"), "{}", f.message);
+        assert_eq!(f.at.as_ref().map(|l| l.line), Some(4));
+    }
+
+    #[test]
+    fn without_the_resources_file_apis_are_named_from_the_assignments() {
+        let t = texts("corso-2023-09");
+        let s = state::parse(
+            ("application.json", &t.app),
+            ("service-principal.json", &t.sp),
+            ("app-role-assignments.json", &t.assigned),
+            ("oauth2-permission-grants.json", &t.granted),
+            None,
+        )
+        .expect("parses");
+        assert_eq!(summary(&verdict("corso-2023-09", &s, "2026-12-01")), vec![]);
+    }
+}
