@@ -13,3 +13,4 @@ mod lint;
 mod powershell;
 mod safety;
 mod templates;
+mod verify;
