@@ -43,7 +43,7 @@ fn verify_a_clean_export_exits_0_with_its_verdict() {
         "verify corso-2023-09 as of 2026-12-01 (credentials expiring within 30 days)\n\n\
          contoso: clean (app 5ecf6be0-9d38-4219-af4e-df5e4b3676b8 `CorsoApp`, service principal 2ed0bf96-4a01-427c-a215-f5e8e485a2a7)\n  \
          permissions asked for: 14\n  \
-         secret `m365-runbook` (key id fa14545b-092d-4d57-a9c6-cea52ba6f949): valid until 2027-12-01 (365 days left)\n\n\
+         secret `m365-runbook` (key id fa14545b-092d-4d57-a9c6-cea52ba6f949): valid, ends 2027-12-01 (365 days left)\n\n\
          summary: 1 tenant: 1 clean, 0 with findings, 0 unusable\n"
     );
     assert_eq!(stderr(&o), "");
@@ -108,7 +108,7 @@ fn verify_unusable_input_exits_2_naming_file_line_and_field() {
     assert_eq!(stdout(&o), "", "nothing but the error");
     let file = dir.join("app-role-assignments.json").to_string_lossy().to_string();
     let err = stderr(&o);
-    assert!(err.starts_with(&format!("error: `{file}`: `value[1].appRoleId`: `7b2449af+")), "{err}");
+    assert!(err.starts_with("error: `value[1].appRoleId`: `7b2449af+"), "{err}");
     assert!(err.contains(&format!("--> {file}:16:20 (value[1].appRoleId)")), "{err}");
 }
 

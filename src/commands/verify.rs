@@ -135,7 +135,12 @@ fn by_inventory(judge: &Judge<'_>, inventory: &Path, root: &Path, cloud: &Cloud)
         let dir = root.join(&tenant);
         let shown = dir.display().to_string();
         if !dir.is_dir() {
-            let at = Location { line: job.line, ..Location::file(inventory.display().to_string()) };
+            let at = Location {
+                line: job.line,
+                column: 1,
+                path: Some("tenant".into()),
+                ..Location::file(inventory.display().to_string())
+            };
             let e = Diagnostic::error(format!("no state folder `{shown}` for tenant `{tenant}`"))
                 .at(Some(at))
                 .help("run the collect-state script of the tenant's bundle, or give --state-root");

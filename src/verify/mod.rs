@@ -163,7 +163,7 @@ impl Report {
                         let on = if c.on == "application" { String::new() } else { format!(" of the {}", c.on) };
                         let when = match c.days_left {
                             d if d < 0 => format!("expired on {} ({} days ago)", c.end, -d),
-                            d => format!("{} until {} ({d} days left)", c.status, c.end),
+                            d => format!("{}, ends {} ({d} days left)", c.status, c.end),
                         };
                         let _ = writeln!(s, "  {kind}{name}{on} (key id {}): {when}", c.key_id);
                     }

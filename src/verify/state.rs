@@ -162,7 +162,7 @@ impl Doc {
     }
 
     fn error(&self, path: &str, message: impl std::fmt::Display) -> Diagnostic {
-        Diagnostic::error(format!("`{}`: {message}", self.file)).at(Some(self.spans.at(path)))
+        Diagnostic::error(message.to_string()).at(Some(self.spans.at(path)))
     }
 }
 
@@ -279,7 +279,7 @@ impl<'a> Reader<'a> {
         if root.get("@odata.nextLink").is_some() {
             self.problems.push(
                 self.doc
-                    .error("@odata.nextLink", format_args!("holds only the first page of the {what}"))
+                    .error("@odata.nextLink", format_args!("the file holds only the first page of the {what}"))
                     .help("export it again with the bundle's collect-state script, which asks for every page"),
             );
             return None;
@@ -320,7 +320,7 @@ impl<'a> Reader<'a> {
     fn finish<T>(self, value: Option<T>) -> Result<T, Vec<Diagnostic>> {
         match value {
             Some(v) if self.problems.is_empty() => Ok(v),
-            _ if self.problems.is_empty() => Err(vec![self.doc.error("", "cannot be read")]),
+            _ if self.problems.is_empty() => Err(vec![self.doc.error("", "the file cannot be read")]),
             _ => Err(self.problems),
         }
     }
