@@ -97,9 +97,11 @@ m365-runbook diff kodo-2020-03 kodo --format markdown > CHANGES.md")]
     Diff(DiffArgs),
     /// Check an existing app against a profile, offline, from the JSON a connected machine exported
     /// (exit 1 on findings).
-    #[command(after_help = "Examples:\n  bash collect-state.sh   # on a connected machine, from the tenant's bundle: writes state/TENANT/\n  \
+    #[command(
+        after_help = "Examples:\n  bash collect-state.sh   # on a connected machine, from the tenant's bundle: writes state/TENANT/\n  \
 m365-runbook verify corso --state state/contoso\n  \
-m365-runbook verify kodo --inventory customers.csv --state-root state --format json")]
+m365-runbook verify kodo --inventory customers.csv --state-root state --format json"
+    )]
     Verify(Box<VerifyArgs>),
     /// List the built-in templates, or copy them into a folder to edit and use with --templates.
     #[command(

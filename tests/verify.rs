@@ -36,7 +36,8 @@ fn copy_state(from: &str, to: &Path, edit: Option<(&str, &dyn Fn(String) -> Stri
 #[test]
 fn verify_a_clean_export_exits_0_with_its_verdict() {
     let state = fixture("corso-2023-09");
-    let o = run(&["verify", "corso", "--state", &state.to_string_lossy(), "--tenant", "contoso", "--as-of", "2026-12-01"]);
+    let o =
+        run(&["verify", "corso", "--state", &state.to_string_lossy(), "--tenant", "contoso", "--as-of", "2026-12-01"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -244,7 +245,9 @@ fn collect_state_scripts_write_exactly_the_files_verify_reads() {
             assert!(text.contains(&format!("#   {f}")), "{script} documents {f}");
         }
         // Read-only: no call that changes the tenant, and no secret asked for.
-        for word in ["credential reset", "--method POST", "--method PATCH", "--method DELETE", "az ad app update", "secretText"] {
+        for word in
+            ["credential reset", "--method POST", "--method PATCH", "--method DELETE", "az ad app update", "secretText"]
+        {
             assert!(!text.contains(word), "{script} contains {word}");
         }
     }

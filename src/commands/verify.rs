@@ -77,7 +77,10 @@ pub fn run(cli: &Cli, args: &VerifyArgs, out: &mut dyn Write) -> anyhow::Result<
             let paths = paths(args)?;
             // One tenant: unusable input is an error like any other command's (exit 2).
             let verdict = judge.judge(&values, public, &paths)?;
-            let shown = args.state.as_ref().map_or_else(|| paths.application.display().to_string(), |d| d.display().to_string());
+            let shown = args
+                .state
+                .as_ref()
+                .map_or_else(|| paths.application.display().to_string(), |d| d.display().to_string());
             vec![TenantReport::judged(args.tenant.as_ref().map(ToString::to_string), shown, verdict)]
         }
     };
@@ -123,7 +126,12 @@ fn paths(args: &VerifyArgs) -> Result<StatePaths, InputError> {
 
 /// One verdict per inventory row, from `ROOT/TENANT/`. Bad rows stop the run (exit 2, as for
 /// `render`); a tenant whose state is missing or unusable gets an `unusable` verdict.
-fn by_inventory(judge: &Judge<'_>, inventory: &Path, root: &Path, cloud: &Cloud) -> Result<Vec<TenantReport>, InputError> {
+fn by_inventory(
+    judge: &Judge<'_>,
+    inventory: &Path,
+    root: &Path,
+    cloud: &Cloud,
+) -> Result<Vec<TenantReport>, InputError> {
     let rows = crate::inventory::read(inventory)?;
     let (jobs, problems) = crate::inventory::check(&rows, &Layers::default(), cloud);
     if !problems.is_empty() {

@@ -135,7 +135,11 @@ pub fn render(
             RUNBOOK => reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH),
             name => templates.render(&format!("{name}.tera"), &context)?,
         };
-        bundle.insert(file, text, matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1 | EXCHANGE_PS1 | COLLECT_SH | COLLECT_PS1));
+        bundle.insert(
+            file,
+            text,
+            matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1 | EXCHANGE_PS1 | COLLECT_SH | COLLECT_PS1),
+        );
     }
     bundle.insert(INDEX, index::render(plan, warnings, &files), false);
     Ok(bundle)

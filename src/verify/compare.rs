@@ -77,7 +77,9 @@ impl Code {
             Code::MissingPermission | Code::ExtraPermission => {
                 "run the bundle's register-app script again: it sets requiredResourceAccess to exactly the profile's list"
             }
-            Code::NotConsented => "run the bundle's register-app script again: it grants admin consent for each permission",
+            Code::NotConsented => {
+                "run the bundle's register-app script again: it grants admin consent for each permission"
+            }
             Code::ConsentedNotRequired => {
                 "once the product no longer needs it, remove it: az rest --method DELETE --url \
                  GRAPH/v1.0/servicePrincipals/SP_ID/appRoleAssignments/ID (application), or PATCH the grant's scope (delegated)"
@@ -87,7 +89,9 @@ impl Code {
                 "add a new credential (the register-app script appends one), switch the product to it, then remove the old one by its key id"
             }
             Code::NoCredential => "add a credential with the bundle's register-app script",
-            Code::CertificateNeeded => "render the bundle with --credential certificate and run its register-app script",
+            Code::CertificateNeeded => {
+                "render the bundle with --credential certificate and run its register-app script"
+            }
             Code::Disabled => "enable it: az ad sp update --id APP_ID --set accountEnabled=true",
             Code::OtherApp => "export the state of the app the values name, or correct client_id",
         }
@@ -218,7 +222,12 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
     }
     for (key, p) in &required {
         if !listed.contains_key(key) {
-            findings.push(permission_finding(Code::MissingPermission, p, "is not in the app's requiredResourceAccess", None));
+            findings.push(permission_finding(
+                Code::MissingPermission,
+                p,
+                "is not in the app's requiredResourceAccess",
+                None,
+            ));
         }
     }
     for (key, p) in &listed {
@@ -272,7 +281,12 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
         let key = (app_id.to_ascii_lowercase(), Kind::Application, p.id.clone());
         if !required.contains_key(&key) {
             let older = older_with(expected.older, &key);
-            let mut f = permission_finding(Code::ConsentedNotRequired, &p, "is consented, but the profile does not ask for it", older);
+            let mut f = permission_finding(
+                Code::ConsentedNotRequired,
+                &p,
+                "is consented, but the profile does not ask for it",
+                older,
+            );
             f.object_id = Some(a.id.clone());
             f.at = Some(a.at.clone());
             findings.push(f);
@@ -317,7 +331,10 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
                 },
                 // A scope the catalog does not know: shown by name, keyed by name.
                 None => PermissionRef {
-                    api: resource.map(|r| r.display_name.to_string()).or(shown.clone()).unwrap_or_else(|| app_id.clone()),
+                    api: resource
+                        .map(|r| r.display_name.to_string())
+                        .or(shown.clone())
+                        .unwrap_or_else(|| app_id.clone()),
                     resource_app_id: app_id.clone(),
                     name: Some(scope.clone()),
                     kind: "Scope",
@@ -342,14 +359,17 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
     }
     for (key, p) in &required {
         if !consented.contains(key) {
-            let how = if key.1 == Kind::Application { "has no app role assignment (admin consent)" } else { "is not in the grant for all users (admin consent)" };
+            let how = if key.1 == Kind::Application {
+                "has no app role assignment (admin consent)"
+            } else {
+                "is not in the grant for all users (admin consent)"
+            };
             findings.push(permission_finding(Code::NotConsented, p, how, None));
         }
     }
 
     // Credentials, on the application and on the service principal.
-    let credentials: Vec<&Credential> =
-        app.credentials.iter().chain(&state.service_principal.credentials).collect();
+    let credentials: Vec<&Credential> = app.credentials.iter().chain(&state.service_principal.credentials).collect();
     let mut rows = Vec::new();
     for c in &credentials {
         let days_left = expected.as_of.days_until(c.end);
@@ -362,7 +382,9 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
         };
         let what = credential_shown(c);
         let finding = match status {
-            "expired" => Some((Code::CredentialExpired, format!("{what} expired on {} ({} days ago)", c.end, -days_left))),
+            "expired" => {
+                Some((Code::CredentialExpired, format!("{what} expired on {} ({} days ago)", c.end, -days_left)))
+            }
             "expiring" => Some((Code::CredentialExpiring, format!("{what} expires on {}, in {days_left} days", c.end))),
             _ => None,
         };
@@ -389,7 +411,10 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
     }
     let usable = |c: &&&Credential| expected.as_of.days_until(c.end) >= 0;
     if !credentials.iter().any(|c| usable(&c)) {
-        findings.push(plain(Code::NoCredential, format!("the app has no secret or certificate valid on {}", expected.as_of)));
+        findings.push(plain(
+            Code::NoCredential,
+            format!("the app has no secret or certificate valid on {}", expected.as_of),
+        ));
     } else if needs_certificate(expected.apis)
         && !credentials.iter().filter(usable).any(|c| c.kind == CredentialKind::Certificate)
     {
@@ -403,8 +428,11 @@ pub fn compare(expected: &Expected<'_>, state: &State) -> Verdict {
     }
 
     findings.sort_by(|a, b| {
-        (a.code, a.permission.as_ref().map(|p| (&p.api, &p.name)), &a.key_id)
-            .cmp(&(b.code, b.permission.as_ref().map(|p| (&p.api, &p.name)), &b.key_id))
+        (a.code, a.permission.as_ref().map(|p| (&p.api, &p.name)), &a.key_id).cmp(&(
+            b.code,
+            b.permission.as_ref().map(|p| (&p.api, &p.name)),
+            &b.key_id,
+        ))
     });
     rows.sort_by(|a, b| (a.end, &a.key_id).cmp(&(b.end, &b.key_id)));
     Verdict {
@@ -443,7 +471,15 @@ fn permission_finding(code: Code, p: &PermissionRef, what: &str, older: Option<S
     if let Some(o) = &older {
         message.push_str(&format!("; {o} asked for it"));
     }
-    Finding { code, message, permission: Some(p.clone()), older_profile: older, object_id: None, key_id: None, at: None }
+    Finding {
+        code,
+        message,
+        permission: Some(p.clone()),
+        older_profile: older,
+        object_id: None,
+        key_id: None,
+        at: None,
+    }
 }
 
 /// A permission by resource app id and GUID, named through the catalog when it is known.
@@ -451,7 +487,10 @@ fn permission(catalog: &Catalog, app_id: &str, shown: Option<&str>, kind: Kind, 
     let resource: Option<&ResourceData> = catalog.resource(app_id);
     let data = resource.and_then(|r| r.get_by_id(kind, id));
     PermissionRef {
-        api: resource.map(|r| r.display_name.to_string()).or(shown.map(str::to_string)).unwrap_or_else(|| app_id.to_string()),
+        api: resource
+            .map(|r| r.display_name.to_string())
+            .or(shown.map(str::to_string))
+            .unwrap_or_else(|| app_id.to_string()),
         resource_app_id: resource.map_or_else(|| app_id.to_string(), |r| r.app_id.to_string()),
         name: data.map(|d| d.name.to_string()),
         kind: kind_name(kind),
@@ -520,7 +559,13 @@ mod tests {
         }
     }
 
-    fn verdict_with(profile: &str, state: &State, as_of: &str, least_privilege: bool, client_id: Option<&str>) -> Verdict {
+    fn verdict_with(
+        profile: &str,
+        state: &State,
+        as_of: &str,
+        least_privilege: bool,
+        client_id: Option<&str>,
+    ) -> Verdict {
         let b = crate::profile::find_builtin(profile).expect("built-in");
         let loaded = LoadedProfile::parse(b.id, b.text).expect("parses");
         let catalog = Catalog::builtin();
@@ -592,13 +637,18 @@ mod tests {
                 ("extra-permission", "Azure Active Directory Graph/Directory.Read.All".into(), older("kodo-2021-06")),
                 ("extra-permission", "Azure Active Directory Graph/User.Read.All".into(), older("kodo-2020-11")),
                 ("extra-permission", "Microsoft Graph/User.Read".into(), older("kodo-2021-06")),
-                ("consented-not-required", "Azure Active Directory Graph/Directory.Read.All".into(), older("kodo-2021-06")),
+                (
+                    "consented-not-required",
+                    "Azure Active Directory Graph/Directory.Read.All".into(),
+                    older("kodo-2021-06")
+                ),
                 ("consented-not-required", "Azure Active Directory Graph/User.Read.All".into(), older("kodo-2020-11")),
                 ("consented-not-required", "Microsoft Graph/User.Read".into(), older("kodo-2021-06")),
             ]
         );
         // The grant and the assignment are named by id, to remove them.
-        let grant = v.findings.iter().find(|f| f.message.contains("`User.Read`") && f.code == Code::ConsentedNotRequired);
+        let grant =
+            v.findings.iter().find(|f| f.message.contains("`User.Read`") && f.code == Code::ConsentedNotRequired);
         assert_eq!(grant.and_then(|f| f.object_id.as_deref()), Some("l4tQfqB8RGOInkchGqch6haejTNmRF3ljT-idIQBCKE"));
         // KODO 2021-08 asks for SharePoint application permissions; the app has only a secret.
         assert!(v.findings.iter().any(|f| f.code == Code::CertificateNeeded));
@@ -646,7 +696,11 @@ mod tests {
         let state = texts("corso-2023-09").state();
         let status = |as_of: &str| {
             let v = verdict("corso-2023-09", &state, as_of);
-            (v.credentials[0].status, v.credentials[0].days_left, summary(&v).into_iter().map(|f| f.0).collect::<Vec<_>>())
+            (
+                v.credentials[0].status,
+                v.credentials[0].days_left,
+                summary(&v).into_iter().map(|f| f.0).collect::<Vec<_>>(),
+            )
         };
         assert_eq!(status("2027-10-31"), ("valid", 31, vec![]));
         assert_eq!(status("2027-11-01"), ("expiring", 30, vec!["credential-expiring"]));
@@ -690,7 +744,13 @@ mod tests {
     fn a_disabled_service_principal_and_another_app_are_findings() {
         let mut t = texts("corso-2023-09");
         t.edit("sp", |v| v["accountEnabled"] = false.into());
-        let v = verdict_with("corso-2023-09", &t.state(), "2026-12-01", false, Some("11111111-2222-3333-4444-555555555555"));
+        let v = verdict_with(
+            "corso-2023-09",
+            &t.state(),
+            "2026-12-01",
+            false,
+            Some("11111111-2222-3333-4444-555555555555"),
+        );
         let codes: Vec<&str> = v.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, vec!["disabled", "other-app"]);
     }

@@ -37,7 +37,9 @@ pub fn older_versions(profile: &Profile, catalog: &Catalog) -> Vec<Older> {
             let permissions: BTreeSet<(String, crate::catalog::Kind, String)> = apis
                 .iter()
                 .flat_map(|a| {
-                    a.permissions.iter().map(move |p| (a.resource.app_id.to_ascii_lowercase(), p.kind, p.data.id.to_string()))
+                    a.permissions
+                        .iter()
+                        .map(move |p| (a.resource.app_id.to_ascii_lowercase(), p.kind, p.data.id.to_string()))
                 })
                 .collect();
             Some((l.profile.source.date.clone(), Older { id: l.profile.id.clone(), permissions }))
@@ -94,8 +96,12 @@ pub struct Report {
 impl Report {
     pub fn new(profile: &str, as_of: Date, expiring_within_days: u32, tenants: Vec<TenantReport>) -> Report {
         let count = |v: &str| tenants.iter().filter(|t| t.verdict == v).count();
-        let summary =
-            Summary { tenants: tenants.len(), clean: count("clean"), findings: count("findings"), unusable: count("unusable") };
+        let summary = Summary {
+            tenants: tenants.len(),
+            clean: count("clean"),
+            findings: count("findings"),
+            unusable: count("unusable"),
+        };
         Report { profile: profile.to_string(), as_of, expiring_within_days, tenants, summary }
     }
 
@@ -155,7 +161,8 @@ impl Report {
                     }
                     let _ = writeln!(s, "  permissions asked for: {}", v.required);
                     for c in &v.credentials {
-                        let name = c.display_name.as_deref().map(|n| format!(" `{}`", n.escape_debug())).unwrap_or_default();
+                        let name =
+                            c.display_name.as_deref().map(|n| format!(" `{}`", n.escape_debug())).unwrap_or_default();
                         let kind = match c.kind {
                             state::CredentialKind::Secret => "secret",
                             state::CredentialKind::Certificate => "certificate",

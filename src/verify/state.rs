@@ -134,29 +134,32 @@ struct Doc {
 }
 
 impl Doc {
-    fn read(path: &Path) -> Result<Doc, Diagnostic> {
+    fn read(path: &Path) -> Result<Doc, InputError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diagnostic::error(format!("cannot read `{file}`: {e}")).at(Some(Location::file(&file))))?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            InputError::one(Diagnostic::error(format!("cannot read `{file}`: {e}")).at(Some(Location::file(&file))))
+        })?;
         let text = decode(&bytes).ok_or_else(|| {
-            Diagnostic::error(format!("`{file}` is not UTF-8 or UTF-16 text"))
-                .at(Some(Location::file(&file)))
-                .help("export it again with the bundle's collect-state script")
+            InputError::one(
+                Diagnostic::error(format!("`{file}` is not UTF-8 or UTF-16 text"))
+                    .at(Some(Location::file(&file)))
+                    .help("export it again with the bundle's collect-state script"),
+            )
         })?;
         Doc::parse(&file, &text)
     }
 
-    fn parse(file: &str, text: &str) -> Result<Doc, Diagnostic> {
+    fn parse(file: &str, text: &str) -> Result<Doc, InputError> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             let line_text = text.lines().nth(e.line().saturating_sub(1)).map(str::to_string);
-            Diagnostic::error(format!("`{file}` is not valid JSON: {e}")).at(Some(Location {
+            InputError::one(Diagnostic::error(format!("`{file}` is not valid JSON: {e}")).at(Some(Location {
                 file: file.to_string(),
                 line: e.line(),
                 column: e.column().max(1),
                 path: None,
                 line_text,
                 width: 1,
-            }))
+            })))
         })?;
         Ok(Doc { file: file.to_string(), value, spans: Spans::index(file, text) })
     }
@@ -170,7 +173,7 @@ impl Doc {
 /// `>` writes.
 fn decode(bytes: &[u8]) -> Option<String> {
     let utf16 = |b: &[u8], le: bool| {
-        if b.len() % 2 != 0 {
+        if !b.len().is_multiple_of(2) {
             return None;
         }
         let units: Vec<u16> = b
@@ -210,7 +213,8 @@ impl<'a> Reader<'a> {
         match self.get(v, path, key)? {
             Value::String(s) => Some(s),
             other => {
-                self.problems.push(self.doc.error(&child, format_args!("`{child}` is {}, not a string", kind_of(other))));
+                self.problems
+                    .push(self.doc.error(&child, format_args!("`{child}` is {}, not a string", kind_of(other))));
                 None
             }
         }
@@ -259,7 +263,8 @@ impl<'a> Reader<'a> {
         let child = join(path, key);
         let s = self.text(v, path, key)?;
         // ISO 8601 as Graph writes it: `2027-12-01T18:45:36Z`, with or without fractions.
-        let day = s.get(..10).and_then(|d| d.parse::<Date>().ok()).filter(|_| s.len() == 10 || s[10..].starts_with('T'));
+        let day =
+            s.get(..10).and_then(|d| d.parse::<Date>().ok()).filter(|_| s.len() == 10 || s[10..].starts_with('T'));
         if day.is_none() {
             self.problems.push(self.doc.error(
                 &child,
@@ -289,7 +294,8 @@ impl<'a> Reader<'a> {
 
     fn credentials(&mut self, v: &'a Value, on: &'static str) -> Vec<Credential> {
         let mut out = Vec::new();
-        for (key, kind) in [("passwordCredentials", CredentialKind::Secret), ("keyCredentials", CredentialKind::Certificate)]
+        for (key, kind) in
+            [("passwordCredentials", CredentialKind::Secret), ("keyCredentials", CredentialKind::Certificate)]
         {
             // A service principal exported by older tools may lack these fields: none then.
             if v.get(key).is_none() {
@@ -485,7 +491,7 @@ pub fn read(paths: &StatePaths) -> Result<State, InputError> {
     let mut load = |path: &Path| match Doc::read(path) {
         Ok(d) => Some(d),
         Err(e) => {
-            problems.push(e);
+            problems.extend(e.diagnostics);
             None
         }
     };
@@ -515,7 +521,7 @@ pub fn parse(
     grants_json: (&str, &str),
     resources_json: Option<(&str, &str)>,
 ) -> Result<State, InputError> {
-    let one = |(file, text): (&str, &str)| Doc::parse(file, text).map_err(InputError::one);
+    let one = |(file, text): (&str, &str)| Doc::parse(file, text);
     let resource_doc = resources_json.map(one).transpose()?;
     from_docs(
         &one(application_json)?,
@@ -526,7 +532,13 @@ pub fn parse(
     )
 }
 
-fn from_docs(app: &Doc, sp: &Doc, assigned: &Doc, granted: &Doc, resource_doc: Option<&Doc>) -> Result<State, InputError> {
+fn from_docs(
+    app: &Doc,
+    sp: &Doc,
+    assigned: &Doc,
+    granted: &Doc,
+    resource_doc: Option<&Doc>,
+) -> Result<State, InputError> {
     let mut problems = Vec::new();
     let application = keep(application(app), &mut problems);
     let service_principal = keep(service_principal(sp), &mut problems);
@@ -544,10 +556,13 @@ fn from_docs(app: &Doc, sp: &Doc, assigned: &Doc, granted: &Doc, resource_doc: O
     // The files must describe one app: a mix-up of exports would give a false verdict.
     if service_principal.app_id != application.app_id {
         problems.push(
-            sp.error("appId", format_args!(
-                "the service principal is of app `{}`, but `{}` is app `{}`",
-                service_principal.app_id, app.file, application.app_id
-            ))
+            sp.error(
+                "appId",
+                format_args!(
+                    "the service principal is of app `{}`, but `{}` is app `{}`",
+                    service_principal.app_id, app.file, application.app_id
+                ),
+            )
             .help("export both from the same app, with the bundle's collect-state script"),
         );
     }
@@ -574,8 +589,11 @@ fn check_principal(doc: &Doc, field: &str, sp_id: &Guid, problems: &mut Vec<Diag
         if !id.eq_ignore_ascii_case(sp_id.as_str()) {
             let path = format!("{base}[{i}].{field}");
             problems.push(
-                doc.error(&path, format_args!("`{path}` is `{}`, not the service principal `{sp_id}`", id.escape_debug()))
-                    .help("export the assignments and grants of this app's service principal"),
+                doc.error(
+                    &path,
+                    format_args!("`{path}` is `{}`, not the service principal `{sp_id}`", id.escape_debug()),
+                )
+                .help("export the assignments and grants of this app's service principal"),
             );
             return;
         }
