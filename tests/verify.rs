@@ -256,3 +256,15 @@ fn collect_state_scripts_write_exactly_the_files_verify_reads() {
     let files: Vec<&str> = index["files"].as_array().expect("files").iter().filter_map(|f| f.as_str()).collect();
     assert!(files.contains(&"collect-state.sh") && files.contains(&"collect-state.ps1"), "{files:?}");
 }
+
+#[test]
+fn verify_help_has_examples_and_the_man_page_has_the_command() {
+    let o = run(&["verify", "--help"]);
+    let text = stdout(&o);
+    assert!(text.contains("Examples:\n  bash collect-state.sh"), "{text}");
+    for flag in ["--state <DIR>", "--inventory <FILE>", "--state-root <DIR>", "--expiring-within <DAYS>", "--as-of"] {
+        assert!(text.contains(flag), "{flag} missing from:\n{text}");
+    }
+    let man = stdout(&run(&["man"]));
+    assert!(man.contains("verify"), "the manual lists verify");
+}

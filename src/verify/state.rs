@@ -285,7 +285,7 @@ impl<'a> Reader<'a> {
             self.problems.push(
                 self.doc
                     .error("@odata.nextLink", format_args!("the file holds only the first page of the {what}"))
-                    .help("export it again with the bundle's collect-state script, which asks for every page"),
+                    .help("export it again asking for every entry at once (`$top=999`, as the bundle's collect-state script does), or join the pages' `value` lists into one file"),
             );
             return None;
         }
