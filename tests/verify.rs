@@ -268,3 +268,15 @@ fn verify_help_has_examples_and_the_man_page_has_the_command() {
     let man = stdout(&run(&["man"]));
     assert!(man.contains("verify"), "the manual lists verify");
 }
+
+#[test]
+fn verify_with_only_a_tenant_reads_state_slash_tenant() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    copy_state("corso-2023-09", &tmp.path().join("state/contoso"), None);
+    let o = crate::common::run_in(tmp.path(), &["verify", "corso", "--tenant", "contoso", "--as-of", "2026-12-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\ncontoso: clean "), "{}", stdout(&o));
+    let o = crate::common::run_in(tmp.path(), &["verify", "corso", "--tenant", "fabrikam"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("state/fabrikam/application.json"), "{}", stderr(&o));
+}
