@@ -244,12 +244,28 @@ fn collect_state_scripts_write_exactly_the_files_verify_reads() {
         for f in FILES {
             assert!(text.contains(&format!("#   {f}")), "{script} documents {f}");
         }
-        // Read-only: no call that changes the tenant, and no secret asked for.
-        for word in
-            ["credential reset", "--method POST", "--method PATCH", "--method DELETE", "az ad app update", "secretText"]
-        {
-            assert!(!text.contains(word), "{script} contains {word}");
+        // Read-only: after the shared helpers (which end by selecting the cloud), no call that
+        // changes the tenant, and none of the helpers' consent functions is called.
+        let own = text
+            .split_once("\nuse_cloud\n")
+            .or_else(|| text.split_once("\n    Use-Cloud\n"))
+            .map(|(_, rest)| rest)
+            .expect("the shared helpers end with the cloud selection");
+        for word in [
+            "credential reset",
+            "--method POST",
+            "--method PATCH",
+            "--method DELETE",
+            "az ad app update",
+            "az ad sp create",
+            "grant_",
+            "Grant-",
+            "Invoke-Graph",
+            "secretText",
+        ] {
+            assert!(!own.contains(word), "{script} contains {word}");
         }
+        assert!(own.contains("az ad app show --id"), "{script}: the check looks at the script's own part");
     }
     let index: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("bundle.json")).expect("index")).expect("json");
