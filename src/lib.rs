@@ -29,6 +29,7 @@ pub mod term;
 pub mod upgrade;
 pub mod values;
 pub mod verdict;
+pub mod verify;
 pub mod yaml_spans;
 
 use std::ffi::OsString;
@@ -66,6 +67,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Docs(a) => commands::docs::run(&cli, a, &mut out),
         Command::Diff(a) => commands::diff::run(&cli, a, &mut out),
         Command::Templates(c) => commands::templates::run(&cli, c, &mut out),
+        Command::Verify(a) => commands::verify::run(&cli, a, &mut out),
         Command::Catalog(c) => commands::catalog::run(&cli, c, &mut out, &mut err),
         Command::Init(a) => commands::init::run(&cli, a, &mut out, &mut err),
         Command::Completions { shell } => {
@@ -81,6 +83,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Err(e) => {
             if e.downcast_ref::<commands::lint::FindingsFailed>().is_some() {
                 ExitCode::from(EXIT_FAILURE)
+            } else if e.downcast_ref::<commands::verify::Unusable>().is_some() {
+                ExitCode::from(EXIT_INPUT)
             } else if let Some(input) = e.downcast_ref::<InputError>() {
                 let _ = write!(err, "{}", term::paint(&input.to_string(), term::color_enabled(term::Stream::Stderr)));
                 ExitCode::from(EXIT_INPUT)

@@ -72,7 +72,7 @@ fn render_writes_to_out_profile_tenant_by_default() {
     let tmp = tempfile::tempdir().expect("tmp");
     let o = run_in(tmp.path(), &["render", "corso", "--tenant", "contoso"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "wrote 8 files to out/corso-2023-09/contoso\n");
+    assert_eq!(stdout(&o), "wrote 10 files to out/corso-2023-09/contoso\n");
     let dir = tmp.path().join("out/corso-2023-09/contoso");
     let mut names: Vec<String> =
         fs::read_dir(&dir).expect("bundle").map(|e| e.expect("e").file_name().to_string_lossy().into()).collect();
@@ -83,6 +83,8 @@ fn render_writes_to_out_profile_tenant_by_default() {
             "app-manifest.json",
             "app.env",
             "bundle.json",
+            "collect-state.ps1",
+            "collect-state.sh",
             "env.ps1",
             "env.sh",
             "register-app.ps1",

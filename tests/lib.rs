@@ -15,3 +15,4 @@ mod powershell;
 mod runbook;
 mod safety;
 mod templates;
+mod verify;

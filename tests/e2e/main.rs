@@ -8,6 +8,7 @@
 
 mod expect;
 mod sandbox;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
