@@ -20,6 +20,7 @@ macro_rules! builtin {
 }
 
 pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
+    "commvault-exchange-online-2023e",
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
