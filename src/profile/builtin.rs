@@ -20,7 +20,8 @@ macro_rules! builtin {
 }
 
 pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
-    "commvault-exchange-online-2023e",
+    "commvault-cloud-exchange-online-2026-12"["commvault-cloud-exchange", "metallic-exchange"],
+    "commvault-exchange-online-2023e"["commvault-exchange"],
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
@@ -29,6 +30,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "kodo-2020-11",
     "kodo-2021-06",
     "kodo-2021-08"["kodo"],
+    "metallic-exchange-online-2026-12",
 ];
 
 /// The built-in profile named `name` (id or alias), if any.
