@@ -23,6 +23,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "commvault-cloud-exchange-online-2026-12"["commvault-cloud-exchange", "metallic-exchange"],
     "commvault-exchange-online-2023e"["commvault-exchange"],
     "commvault-onedrive-11-42"["commvault-onedrive"],
+    "commvault-sharepoint-online-11-42"["commvault-sharepoint"],
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
