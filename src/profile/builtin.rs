@@ -33,6 +33,8 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "kodo-2021-06",
     "kodo-2021-08"["kodo"],
     "metallic-exchange-online-2026-12",
+    "nakivo-backup-replication-2022-10",
+    "nakivo-backup-replication-2024-05"["nakivo"],
     "techarrow-contentaccess-orion",
     "techarrow-contentaccess-paris"["contentaccess"],
 ];
