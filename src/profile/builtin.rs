@@ -38,6 +38,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "nakivo-backup-replication-2024-05"["nakivo"],
     "techarrow-contentaccess-orion",
     "techarrow-contentaccess-paris"["contentaccess"],
+    "virtualdcs-cloudcover-365-2026-12"["cloudcover-365"],
 ];
 
 /// The built-in profile named `name` (id or alias), if any.
