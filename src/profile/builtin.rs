@@ -34,6 +34,8 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "kodo-2020-11",
     "kodo-2021-06",
     "kodo-2021-08"["kodo"],
+    "manageengine-recoverymanager-plus-azure-ad",
+    "manageengine-recoverymanager-plus-entra-id"["recoverymanager-plus"],
     "metallic-exchange-online-2026-12",
     "nakivo-backup-replication-2022-10",
     "nakivo-backup-replication-2024-05"["nakivo"],
