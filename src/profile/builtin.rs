@@ -39,6 +39,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "metallic-exchange-online-2026-12",
     "nakivo-backup-replication-2022-10",
     "nakivo-backup-replication-2024-05"["nakivo"],
+    "probax-msp-backup-2026-12"["probax"],
     "techarrow-contentaccess-orion",
     "techarrow-contentaccess-paris"["contentaccess"],
     "virtualdcs-cloudcover-365-2026-12"["cloudcover-365"],
