@@ -44,6 +44,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "probax-msp-backup-2026-12"["probax"],
     "techarrow-contentaccess-orion",
     "techarrow-contentaccess-paris"["contentaccess"],
+    "veeam-data-cloud-microsoft-365-2026-12"["veeam-data-cloud"],
     "virtualdcs-cloudcover-365-2026-12"["cloudcover-365"],
 ];
 
