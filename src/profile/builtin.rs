@@ -29,6 +29,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "corso-2022-12",
     "corso-2023-04",
     "corso-2023-09"["corso"],
+    "druva-microsoft-365-advanced-2026-12"["druva"],
     "ibm-storage-protect-for-cloud-2026-12"["ibm-storage-protect-for-cloud"],
     "keepit-microsoft-365-2026-12"["keepit"],
     "kodo-2020-03",
