@@ -20,14 +20,33 @@ macro_rules! builtin {
 }
 
 pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
+    "commvault-cloud-exchange-online-2026-12"["commvault-cloud-exchange", "metallic-exchange"],
+    "commvault-exchange-online-2023e"["commvault-exchange"],
+    "commvault-onedrive-11-42"["commvault-onedrive"],
+    "commvault-sharepoint-online-11-42"["commvault-sharepoint"],
+    "commvault-teams-11-44"["commvault-teams"],
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
     "corso-2023-09"["corso"],
+    "druva-microsoft-365-advanced-2026-12"["druva"],
+    "ibm-storage-protect-for-cloud-2026-12"["ibm-storage-protect-for-cloud"],
+    "keepit-microsoft-365-2026-12"["keepit"],
     "kodo-2020-03",
     "kodo-2020-11",
     "kodo-2021-06",
     "kodo-2021-08"["kodo"],
+    "manageengine-recoverymanager-plus-azure-ad",
+    "manageengine-recoverymanager-plus-entra-id"["recoverymanager-plus"],
+    "metallic-exchange-online-2026-12",
+    "metallic-teams-2026-12"["metallic-teams"],
+    "nakivo-backup-replication-2022-10",
+    "nakivo-backup-replication-2024-05"["nakivo"],
+    "probax-msp-backup-2026-12"["probax"],
+    "techarrow-contentaccess-orion",
+    "techarrow-contentaccess-paris"["contentaccess"],
+    "veeam-data-cloud-microsoft-365-2026-12"["veeam-data-cloud"],
+    "virtualdcs-cloudcover-365-2026-12"["cloudcover-365"],
 ];
 
 /// The built-in profile named `name` (id or alias), if any.
