@@ -117,37 +117,56 @@ fn upgrade(old: &str, new: &str) {
     }
 }
 
-#[test]
-fn corso_2022_10() {
-    register_twice(&Case { profile: "corso-2022-10", ..Case::default() });
+/// One case per built-in profile, each with its defaults: `every_builtin_profile_has_a_case`
+/// fails when a profile is added without one.
+macro_rules! profile_cases {
+    ($($name:ident => $id:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                register_twice(&Case { profile: $id, ..Case::default() });
+            }
+        )*
+        const PROFILE_CASES: &[&str] = &[$($id),*];
+    };
 }
-#[test]
-fn corso_2022_12() {
-    register_twice(&Case { profile: "corso-2022-12", ..Case::default() });
+
+profile_cases! {
+    profile_commvault_cloud_exchange_online_2026_12 => "commvault-cloud-exchange-online-2026-12",
+    profile_commvault_exchange_online_2023e => "commvault-exchange-online-2023e",
+    profile_commvault_onedrive_11_42 => "commvault-onedrive-11-42",
+    profile_commvault_sharepoint_online_11_42 => "commvault-sharepoint-online-11-42",
+    profile_commvault_teams_11_44 => "commvault-teams-11-44",
+    profile_corso_2022_10 => "corso-2022-10",
+    profile_corso_2022_12 => "corso-2022-12",
+    profile_corso_2023_04 => "corso-2023-04",
+    profile_corso_2023_09 => "corso-2023-09",
+    profile_druva_microsoft_365_advanced_2026_12 => "druva-microsoft-365-advanced-2026-12",
+    profile_ibm_storage_protect_for_cloud_2026_12 => "ibm-storage-protect-for-cloud-2026-12",
+    profile_keepit_microsoft_365_2026_12 => "keepit-microsoft-365-2026-12",
+    profile_kodo_2020_03 => "kodo-2020-03",
+    profile_kodo_2020_11 => "kodo-2020-11",
+    profile_kodo_2021_06 => "kodo-2021-06",
+    profile_kodo_2021_08 => "kodo-2021-08",
+    profile_manageengine_recoverymanager_plus_azure_ad => "manageengine-recoverymanager-plus-azure-ad",
+    profile_manageengine_recoverymanager_plus_entra_id => "manageengine-recoverymanager-plus-entra-id",
+    profile_metallic_exchange_online_2026_12 => "metallic-exchange-online-2026-12",
+    profile_metallic_teams_2026_12 => "metallic-teams-2026-12",
+    profile_nakivo_backup_replication_2022_10 => "nakivo-backup-replication-2022-10",
+    profile_nakivo_backup_replication_2024_05 => "nakivo-backup-replication-2024-05",
+    profile_probax_msp_backup_2026_12 => "probax-msp-backup-2026-12",
+    profile_techarrow_contentaccess_orion => "techarrow-contentaccess-orion",
+    profile_techarrow_contentaccess_paris => "techarrow-contentaccess-paris",
+    profile_veeam_data_cloud_microsoft_365_2026_12 => "veeam-data-cloud-microsoft-365-2026-12",
+    profile_virtualdcs_cloudcover_365_2026_12 => "virtualdcs-cloudcover-365-2026-12",
 }
+
 #[test]
-fn corso_2023_04() {
-    register_twice(&Case { profile: "corso-2023-04", ..Case::default() });
-}
-#[test]
-fn corso_2023_09() {
-    register_twice(&Case { profile: "corso-2023-09", ..Case::default() });
-}
-#[test]
-fn kodo_2020_03() {
-    register_twice(&Case { profile: "kodo-2020-03", ..Case::default() });
-}
-#[test]
-fn kodo_2020_11() {
-    register_twice(&Case { profile: "kodo-2020-11", ..Case::default() });
-}
-#[test]
-fn kodo_2021_06() {
-    register_twice(&Case { profile: "kodo-2021-06", ..Case::default() });
-}
-#[test]
-fn kodo_2021_08() {
-    register_twice(&Case { profile: "kodo-2021-08", ..Case::default() });
+fn every_builtin_profile_has_a_case() {
+    let o = Command::new(env!("CARGO_BIN_EXE_m365-runbook")).args(["list", "--format", "json"]).output().expect("list");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let ids: Vec<&str> = v["profiles"].as_array().expect("profiles").iter().filter_map(|p| p["id"].as_str()).collect();
+    assert_eq!(ids, PROFILE_CASES, "add the new profile to profile_cases! in tests/e2e/main.rs");
 }
 
 #[test]
