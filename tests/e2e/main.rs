@@ -46,7 +46,7 @@ impl Default for Case<'_> {
 
 /// Renders `case`, runs its `register-app.sh` twice in one tenant and checks the directory
 /// after each run. Returns the tenant and the bundle, for more checks.
-fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String)> {
+fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String, String)> {
     let tool = sandbox::tool()?;
     let dir = tempfile::tempdir().expect("tmp");
     let bundle = dir.path().join("bundle");
@@ -97,23 +97,22 @@ fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String)
             expect::sites_granted(&d, &app_id, &name, case.sites, role);
         }
     }
-    Some((tenant, dir, name))
+    Some((tenant, dir, name, credential))
 }
 
 /// Registers with `old`, then runs the upgrade bundle to `new` twice: the app then holds old and
 /// new permissions together (the upgrade removes nothing), each consented, and no new credential.
 fn upgrade(old: &str, new: &str) {
-    let Some((tenant, dir, name)) = register_twice(&Case { profile: old, credential: "secret", ..Case::default() })
-    else {
+    let Some((tenant, dir, name, credential)) = register_twice(&Case { profile: old, ..Case::default() }) else {
         return;
     };
     let up = dir.path().join("upgrade");
-    render(&[new, "--upgrade-from", old, "--tenant", "contoso", "--credential", "secret"], &up);
+    render(&[new, "--upgrade-from", old, "--tenant", "contoso", "--credential", &credential], &up);
     let manifest = expect::manifest(&up);
     for n in 1..=2 {
         let run = tenant.run_script(&up.join("upgrade-app.sh"));
         expect::run_ok(&tenant, &run, &format!("upgrade {old} -> {new}, run {n}"));
-        expect::registered(&tenant.directory(), &name, &manifest, "secret", 2);
+        expect::registered(&tenant.directory(), &name, &manifest, &credential, 2);
     }
 }
 
@@ -341,4 +340,17 @@ fn grants_made_by_others_are_kept() {
         .filter(|a| a["principalId"] == sp["id"] && a["appRoleId"] == "b0afded3-3588-46d8-8b3d-9842eff778da")
         .count();
     assert_eq!(by_hand, 1, "the hand-made grant is kept, once");
+}
+
+#[test]
+fn upgrade_nakivo_2022_10() {
+    upgrade("nakivo-backup-replication-2022-10", "nakivo-backup-replication-2024-05");
+}
+#[test]
+fn upgrade_techarrow_orion() {
+    upgrade("techarrow-contentaccess-orion", "techarrow-contentaccess-paris");
+}
+#[test]
+fn upgrade_manageengine_azure_ad() {
+    upgrade("manageengine-recoverymanager-plus-azure-ad", "manageengine-recoverymanager-plus-entra-id");
 }
