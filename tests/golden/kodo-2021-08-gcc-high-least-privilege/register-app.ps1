@@ -376,6 +376,7 @@ try {
         throw 'the site permissions (step 5) are not all granted; everything else is done. Run this script again to finish them.'
     }
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureUSGovernment') {
         az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureUSGovernment', $PreviousCloud) }

@@ -254,6 +254,7 @@ try {
     $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
         az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }

@@ -223,6 +223,7 @@ try {
     Write-Host "Wrote $StateDir. Check it with:"
     Write-Host ('  m365-runbook verify {0} --state {1}' -f 'virtualdcs-cloudcover-365-2026-12', $StateDir)
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
         az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }
