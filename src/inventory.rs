@@ -2,11 +2,11 @@
 //! mappings, one row per tenant, each row a layer over the run's values files, `--set` and flags.
 //!
 //! Every row is checked before anything is written; bundles are rendered in parallel into a
-//! staging folder beside the output and moved into place at the end, so by default a failure
+//! staging folder beside the output and swapped into place at the end (`output::place`), so by default a failure
 //! writes nothing, and memory holds one bundle per worker, never the whole inventory.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_yaml::Value as Yaml;
 
@@ -218,14 +218,6 @@ pub fn check(rows: &[Row], base: &Layers, default_cloud: &Cloud) -> (Vec<Job>, V
         jobs.push(Job { line: row.line, values, cloud });
     }
     (jobs, problems)
-}
-
-/// The staging folder beside `out` that a run renders into.
-pub fn staging_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "inventory".into());
-    let parent =
-        out.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    parent.join(format!(".{name}.inventory-{}", std::process::id()))
 }
 
 #[cfg(test)]

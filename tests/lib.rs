@@ -10,5 +10,6 @@ mod errors;
 mod golden;
 mod inventory;
 mod lint;
+mod placement;
 mod safety;
 mod templates;

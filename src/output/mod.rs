@@ -1,22 +1,35 @@
-//! Writing a bundle to disk, atomically: into a temporary folder beside the target, then renamed
-//! into place. A failure at any point leaves the previous bundle as it was and no temporary
-//! folder behind; `--force` replaces a bundle whole, never merges into it.
+//! Writing a bundle to disk, atomically: staged beside the target, then swapped into place in
+//! one step (`place`). A failure at any point leaves the previous bundle as it was and no staging
+//! folder behind; `--force` replaces a bundle whole, never merges into it, and replaces only an
+//! empty folder or one this tool wrote (`ours`).
+
+mod ours;
+pub mod place;
+pub mod signals;
+mod sys;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::diagnostic::InputError;
 use crate::render::Bundle;
+
+pub use place::{Existing, Placement, Step};
 
 /// Why a bundle was not written.
 #[derive(Debug)]
 pub enum WriteError {
     /// The target exists and `--force` was not given (an input error: exit 2).
     Exists(PathBuf),
+    /// `--force` was given, but the target is not this tool's to replace (exit 2): why.
+    NotOurs(PathBuf, String),
+    /// Another run is writing the same target (exit 1): the target and its lock file.
+    Busy(PathBuf, PathBuf),
     /// The file system refused (exit 1).
     Io { path: PathBuf, what: &'static str, source: io::Error },
+    /// A test stopped the run at a placement step.
+    Stopped,
 }
 
 impl std::fmt::Display for WriteError {
@@ -25,7 +38,20 @@ impl std::fmt::Display for WriteError {
             WriteError::Exists(p) => {
                 write!(f, "`{}` already exists; add --force to replace it, or choose another --out", p.display())
             }
+            WriteError::NotOurs(p, why) => write!(
+                f,
+                "`{}` {why}: --force replaces only an empty folder or a bundle, inventory or documentation \
+                 folder that m365-runbook wrote; nothing was changed (choose another --out, or move it away)",
+                p.display()
+            ),
+            WriteError::Busy(p, lock) => write!(
+                f,
+                "another m365-runbook run is writing `{}` (it holds `{}`); wait for it to finish",
+                p.display(),
+                lock.display()
+            ),
             WriteError::Io { path, what, source } => write!(f, "cannot {what} `{}`: {source}", path.display()),
+            WriteError::Stopped => write!(f, "stopped"),
         }
     }
 }
@@ -33,34 +59,31 @@ impl std::fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 impl WriteError {
-    /// An existing target is the user's to resolve (exit 2); a file-system failure is not (exit 1).
+    /// A target in the way is the user's to resolve (exit 2); a file-system failure is not (exit 1).
     pub fn into_anyhow(self) -> anyhow::Error {
         match self {
-            WriteError::Exists(_) => InputError::msg(self.to_string()).into(),
-            io @ WriteError::Io { .. } => anyhow::Error::new(io),
+            WriteError::Exists(_) | WriteError::NotOurs(..) => InputError::msg(self.to_string()).into(),
+            other => anyhow::Error::new(other),
         }
     }
 }
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn io_err(path: &Path, what: &'static str) -> impl FnOnce(io::Error) -> WriteError + use<> {
     let path = path.to_path_buf();
     move |source| WriteError::Io { path, what, source }
 }
 
-/// Writes `bundle` to `target`. With `force`, an existing folder there is replaced.
+/// Writes `bundle` to `target`. With `force`, an existing folder there is replaced (when ours).
 pub fn write_bundle(bundle: &Bundle, target: &Path, force: bool) -> Result<(), WriteError> {
-    write_bundle_with(bundle, target, force, &mut |path, text| fs::write(path, text))
+    write_bundle_with(bundle, target, force, &mut write_with_mode)
 }
 
-/// Writes `bundle` into `dir`, a new folder inside a private staging folder that the caller moves
-/// into place (inventories): no temporary folder of its own, one system call fewer per file.
-pub fn write_staged(bundle: &Bundle, dir: &Path) -> Result<(), WriteError> {
-    create_dir(dir).map_err(io_err(dir, "create the folder"))?;
+/// Writes `bundle` into `dir`, a new folder inside a staging folder that the caller moves into
+/// place (inventories). An error names the file by its path relative to `dir`.
+pub fn write_staged(bundle: &Bundle, dir: &Path) -> Result<(), (String, io::Error)> {
+    create_dir(dir).map_err(|e| (String::new(), e))?;
     for (rel, file) in bundle.files() {
-        let path = dir.join(rel);
-        write_with_mode(&path, &file.text, file.executable).map_err(io_err(&path, "write"))?;
+        write_with_mode(&dir.join(rel), &file.text, file.executable).map_err(|e| (rel.to_string(), e))?;
     }
     Ok(())
 }
@@ -70,74 +93,44 @@ pub fn write_bundle_with(
     bundle: &Bundle,
     target: &Path,
     force: bool,
-    write_file: &mut dyn FnMut(&Path, &str) -> io::Result<()>,
+    write_file: &mut dyn FnMut(&Path, &str, bool) -> io::Result<()>,
 ) -> Result<(), WriteError> {
-    let exists = target.symlink_metadata().is_ok();
-    if exists && !force {
-        return Err(WriteError::Exists(target.to_path_buf()));
-    }
-    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "bundle".into());
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_err(&parent, "create the folder"))?;
-    let unique = format!("{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-    let staging = parent.join(format!(".{name}.tmp-{unique}"));
-    create_dir(&staging).map_err(io_err(&staging, "create the temporary folder"))?;
-
-    if let Err(e) = fill(bundle, &staging, write_file) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if exists {
-        let old = parent.join(format!(".{name}.old-{unique}"));
-        if let Err(e) = fs::rename(target, &old) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(io_err(target, "move aside the existing bundle")(e));
-        }
-        if let Err(e) = fs::rename(&staging, target) {
-            let _ = fs::rename(&old, target);
-            let _ = fs::remove_dir_all(&staging);
-            return Err(io_err(target, "move the new bundle into")(e));
-        }
-        // The new bundle is in place; an old copy that cannot be removed is only clutter.
-        let _ = fs::remove_dir_all(&old);
-    } else if let Err(e) = fs::rename(&staging, target) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_err(target, "move the new bundle into")(e));
-    }
-    Ok(())
+    let placement = Placement::begin(target, force, Existing::Refuse)?;
+    let staging = placement.staging();
+    create_dir(&staging).map_err(io_err(target, "create the staging folder for"))?;
+    fill(bundle, &staging, target, write_file)?;
+    placement.commit()
 }
 
+/// Writes every file into `dir`; errors name the file at its final place under `target`.
 fn fill(
     bundle: &Bundle,
     dir: &Path,
-    write_file: &mut dyn FnMut(&Path, &str) -> io::Result<()>,
+    target: &Path,
+    write_file: &mut dyn FnMut(&Path, &str, bool) -> io::Result<()>,
 ) -> Result<(), WriteError> {
     for (rel, file) in bundle.files() {
         let path = dir.join(rel);
         if rel.contains('/')
             && let Some(parent) = path.parent()
         {
-            fs::create_dir_all(parent).map_err(io_err(parent, "create the folder"))?;
+            fs::create_dir_all(parent).map_err(io_err(&target.join(rel), "create the folder of"))?;
         }
-        write_file(&path, &file.text).map_err(io_err(&path, "write"))?;
-        set_mode(&path, file.executable).map_err(io_err(&path, "set the permissions of"))?;
+        write_file(&path, &file.text, file.executable).map_err(io_err(&target.join(rel), "write"))?;
     }
     Ok(())
 }
 
 /// A folder readable by all, writable by the owner (0755 before the umask).
-fn create_dir(path: &Path) -> io::Result<()> {
+pub(crate) fn create_dir(path: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
     builder.create(path)
 }
 
-/// Creates a file with its final mode in one call (scripts 0755, others 0644, before the umask).
-fn write_with_mode(path: &Path, text: &str, executable: bool) -> io::Result<()> {
+/// Creates a file with its final mode in one call (scripts 0755, others 0644, less the umask).
+pub fn write_with_mode(path: &Path, text: &str, executable: bool) -> io::Result<()> {
     use std::io::Write as _;
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -148,17 +141,6 @@ fn write_with_mode(path: &Path, text: &str, executable: bool) -> io::Result<()> 
     options.open(path)?.write_all(text.as_bytes())
 }
 
-#[cfg(unix)]
-fn set_mode(path: &Path, executable: bool) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_: &Path, _: bool) -> io::Result<()> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +149,8 @@ mod tests {
         let mut b = Bundle::default();
         b.insert("a.txt", text.to_string(), false);
         b.insert("run.sh", "#!/bin/sh\n".to_string(), true);
+        let index = r#"{"generator":{"name":"m365-runbook"},"files":["a.txt","run.sh","bundle.json"]}"#;
+        b.insert("bundle.json", index.to_string(), false);
         b
     }
 
@@ -195,11 +179,17 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tmp");
         let target = tmp.path().join("contoso");
         write_bundle(&bundle("one"), &target, false).expect("written");
-        fs::write(target.join("stale.txt"), "x").expect("stale");
         write_bundle(&bundle("two"), &target, true).expect("replaced");
         assert_eq!(fs::read_to_string(target.join("a.txt")).expect("read"), "two");
-        assert!(!target.join("stale.txt").exists(), "old files do not survive --force");
         assert!(leftovers(tmp.path()).is_empty());
+        // A file this tool did not write makes the folder the user's: refused, left as it was.
+        fs::write(target.join("notes.txt"), "mine").expect("notes");
+        let err = write_bundle(&bundle("three"), &target, true).expect_err("refused");
+        assert!(matches!(err, WriteError::NotOurs(..)), "{err}");
+        assert!(err.to_string().contains("`notes.txt`"), "{err}");
+        assert_eq!(fs::read_to_string(target.join("a.txt")).expect("read"), "two");
+        assert_eq!(fs::read_to_string(target.join("notes.txt")).expect("read"), "mine");
+        assert!(leftovers(tmp.path()).is_empty(), "{:?}", leftovers(tmp.path()));
     }
 
     #[test]
@@ -208,9 +198,9 @@ mod tests {
         let target = tmp.path().join("contoso");
         write_bundle(&bundle("one"), &target, false).expect("written");
         let mut calls = 0;
-        let mut failing = |path: &Path, text: &str| {
+        let mut failing = |path: &Path, text: &str, x: bool| {
             calls += 1;
-            if calls == 2 { Err(io::Error::other("disk full")) } else { fs::write(path, text) }
+            if calls == 2 { Err(io::Error::other("disk full")) } else { write_with_mode(path, text, x) }
         };
         let err = write_bundle_with(&bundle("two"), &target, true, &mut failing).expect_err("fails");
         assert!(err.to_string().contains("disk full"), "{err}");
