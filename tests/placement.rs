@@ -272,3 +272,32 @@ fn single_renders_and_docs_honour_the_umask() {
     assert_eq!(mode("b/register-app.sh"), 0o700);
     assert_eq!(mode("d/corso-2023-09.md"), 0o600);
 }
+
+#[cfg(unix)]
+#[test]
+fn eject_and_init_never_write_through_a_symlink() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::write(tmp.path().join("outside"), "mine").expect("outside");
+    fs::create_dir(tmp.path().join("t")).expect("t");
+    assert!(run_in(tmp.path(), &["templates", "eject", "t"]).status.success());
+    fs::remove_file(tmp.path().join("t/runbook.md.tera")).expect("rm");
+    std::os::unix::fs::symlink("../outside", tmp.path().join("t/runbook.md.tera")).expect("symlink");
+    let o = run_in(tmp.path(), &["templates", "eject", "t", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("runbook.md.tera` is a symbolic link"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(tmp.path().join("outside")).expect("kept"), "mine");
+    // init: a dangling symlink at the output is not followed, its target not created.
+    std::os::unix::fs::symlink("created-through-link.yaml", tmp.path().join("p.yaml")).expect("symlink");
+    let o = run_in(tmp.path(), &["init", "acme", "--out", "p.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run_in(tmp.path(), &["init", "acme", "--out", "p.yaml", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a symbolic link"), "{}", stderr(&o));
+    assert!(!tmp.path().join("created-through-link.yaml").exists());
+    // A regular file is replaced with --force, by a rename: no temporary file left.
+    let o = run_in(tmp.path(), &["init", "acme", "--out", "q.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_in(tmp.path(), &["init", "acme", "--out", "q.yaml", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(names(tmp.path()), vec!["outside", "p.yaml", "q.yaml", "t"]);
+}

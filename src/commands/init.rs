@@ -36,12 +36,12 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
     if target.as_os_str() == "-" {
         write!(out, "{text}")?;
     } else {
-        if target.exists() && !args.force {
-            return Err(
-                InputError::msg(format!("`{}` already exists; add --force to replace it", target.display())).into()
-            );
-        }
-        std::fs::write(&target, &text).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", target.display()))?;
+        crate::output::write_file(&target, &text, args.force).map_err(|e| match e {
+            crate::output::WriteError::Exists(p) => {
+                InputError::msg(format!("`{}` already exists; add --force to replace it", p.display())).into()
+            }
+            other => other.into_anyhow(),
+        })?;
         if !cli.quiet {
             writeln!(
                 out,

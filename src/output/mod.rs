@@ -24,6 +24,8 @@ pub enum WriteError {
     Exists(PathBuf),
     /// `--force` was given, but the target is not this tool's to replace (exit 2): why.
     NotOurs(PathBuf, String),
+    /// Not a regular file to replace (a symlink, a folder): what it is (exit 2).
+    Refused(PathBuf, String),
     /// Another run is writing the same target (exit 1): the target and its lock file.
     Busy(PathBuf, PathBuf),
     /// The file system refused (exit 1).
@@ -44,6 +46,9 @@ impl std::fmt::Display for WriteError {
                  folder that m365-runbook wrote; nothing was changed (choose another --out, or move it away)",
                 p.display()
             ),
+            WriteError::Refused(p, why) => {
+                write!(f, "`{}` {why}; it is neither followed nor replaced, nothing was changed", p.display())
+            }
             WriteError::Busy(p, lock) => write!(
                 f,
                 "another m365-runbook run is writing `{}` (it holds `{}`); wait for it to finish",
@@ -62,7 +67,9 @@ impl WriteError {
     /// A target in the way is the user's to resolve (exit 2); a file-system failure is not (exit 1).
     pub fn into_anyhow(self) -> anyhow::Error {
         match self {
-            WriteError::Exists(_) | WriteError::NotOurs(..) => InputError::msg(self.to_string()).into(),
+            WriteError::Exists(_) | WriteError::NotOurs(..) | WriteError::Refused(..) => {
+                InputError::msg(self.to_string()).into()
+            }
             other => anyhow::Error::new(other),
         }
     }
@@ -100,6 +107,42 @@ pub fn write_bundle_with(
     create_dir(&staging).map_err(io_err(target, "create the staging folder for"))?;
     fill(bundle, &staging, target, write_file)?;
     placement.commit()
+}
+
+/// Writes one file at `path` (a profile, a template), never through a symlink: without `force`
+/// nothing may be there; with it, only a regular file is replaced, by a rename, so a symlink put
+/// there meanwhile is replaced rather than followed.
+pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), WriteError> {
+    if let Ok(meta) = path.symlink_metadata() {
+        if !force {
+            return Err(WriteError::Exists(path.to_path_buf()));
+        }
+        if meta.file_type().is_symlink() {
+            return Err(WriteError::Refused(path.to_path_buf(), "is a symbolic link".into()));
+        }
+        if !meta.is_file() {
+            return Err(WriteError::Refused(path.to_path_buf(), "is not a regular file".into()));
+        }
+    } else {
+        // create_new fails on a symlink, even a dangling one: nothing is created through it.
+        return write_with_mode(path, text, false).map_err(|e| {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                WriteError::Exists(path.to_path_buf())
+            } else {
+                io_err(path, "write")(e)
+            }
+        });
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = parent.join(format!(".m365rb-{}-{}.tmp", std::process::id(), place::unique()));
+    write_with_mode(&tmp, text, false).map_err(io_err(path, "write"))?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(path, "write")(e)
+    })
 }
 
 /// Writes every file into `dir`; errors name the file at its final place under `target`.

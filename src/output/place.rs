@@ -22,6 +22,11 @@ const MARKER_HEAD: &str = "m365-runbook staging folder\n";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// A number unique within this process.
+pub(crate) fn unique() -> u32 {
+    COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
 /// The steps of `commit`, where tests stop a run as a kill would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -75,7 +80,7 @@ impl Placement {
                 true
             }
         };
-        let unique = format!("{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let unique = format!("{}-{}", std::process::id(), self::unique());
         let private = parent.join(format!(".m365rb-{key}-{unique}"));
         signals::registry().staging.push(private.clone());
         let placement = Placement { target: target.to_path_buf(), private, lock: Some(lock), replace, armed: true };
