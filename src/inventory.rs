@@ -35,8 +35,7 @@ fn unknown_column(name: &str, location: Location) -> Diagnostic {
 /// Reads an inventory: `.csv`, or `.yaml`/`.yml` (a list of mappings).
 pub fn read(path: &Path) -> Result<Vec<Row>, InputError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| InputError::msg(format!("cannot read inventory `{shown}`: {e}")))?;
+    let text = crate::input::read_text(path, "inventory", crate::input::MAX_DATA_BYTES, crate::input::Encoding::Utf8)?;
     match path.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => parse_yaml(&shown, &text),
         _ => parse_csv(&shown, &text),
@@ -120,6 +119,7 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
 }
 
 pub fn parse_yaml(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
+    crate::input::check_yaml_depth(origin, text)?;
     let spans = crate::yaml_spans::Spans::index(origin, text);
     let doc: Yaml = serde_yaml::from_str(text).map_err(|e| {
         let location = e.location().map(|l| spans.at(l.line(), l.column(), None, None));

@@ -100,12 +100,14 @@ impl Layers {
     /// Adds a YAML values file: a mapping of known keys to scalars (or a list, for `sites`).
     pub fn add_file(&mut self, path: &Path) -> Result<(), InputError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::msg(format!("cannot read values file `{shown}`: {e}")))?;
+        let text =
+            crate::input::read_text(path, "values file", crate::input::MAX_FILE_BYTES, crate::input::Encoding::Utf8)?;
         self.add_yaml(&shown, &text)
     }
 
     pub fn add_yaml(&mut self, origin: &str, text: &str) -> Result<(), InputError> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        crate::input::check_yaml_depth(origin, text)?;
         let spans = Spans::index(origin, text);
         let doc: Yaml = serde_yaml::from_str(text).map_err(|e| {
             let location = e.location().map(|l| spans.at(l.line(), l.column(), None, None));

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod guid;
+pub mod input;
 pub mod inventory;
 pub mod job;
 pub mod layers;

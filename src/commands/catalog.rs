@@ -156,8 +156,12 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
             // Parse every file before writing anything.
             let mut imported = Vec::new();
             for f in files {
-                let text = std::fs::read_to_string(f)
-                    .map_err(|e| InputError::msg(format!("cannot read `{}`: {e}", f.display())))?;
+                let text = crate::input::read_text(
+                    f,
+                    "service principal file",
+                    crate::input::MAX_DATA_BYTES,
+                    crate::input::Encoding::Utf8OrUtf16,
+                )?;
                 imported.push(parse_service_principal(&f.display().to_string(), &text, &today)?);
             }
             for mut r in imported {

@@ -20,8 +20,12 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
     }
     let resolved = match &args.from {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| InputError::msg(format!("cannot read `{}`: {e}", path.display())))?;
+            let text = crate::input::read_text(
+                path,
+                "permission list",
+                crate::input::MAX_FILE_BYTES,
+                crate::input::Encoding::Utf8OrUtf16,
+            )?;
             let catalog = super::catalog(cli)?;
             let r = resolve_list(&text, &catalog);
             for report in &r.reports {

@@ -41,6 +41,11 @@ fn clean_up(registry: &mut Registry) {
     }
 }
 
+/// Removes this process's staging folders and lock files now (a run that ends itself early).
+pub fn clean_up_now() {
+    clean_up(&mut registry());
+}
+
 /// Installs the handler. Call once, first thing in `main`, before any thread is started.
 #[cfg(unix)]
 pub fn install() {

@@ -25,6 +25,8 @@ pub struct LoadedProfile {
 impl LoadedProfile {
     /// Parses and checks a profile's shape (not its permission names: see `plan`).
     pub fn parse(origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        crate::input::check_yaml_depth(origin, text)?;
         let profile: Profile =
             serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&Spans::index(origin, text), &e)))?;
         let spans = OnceLock::new();
@@ -43,7 +45,7 @@ impl LoadedProfile {
     pub fn from_file(path: &Path) -> Result<LoadedProfile, InputError> {
         let shown = path.display().to_string();
         let text =
-            fs::read_to_string(path).map_err(|e| InputError::msg(format!("cannot read profile `{shown}`: {e}")))?;
+            crate::input::read_text(path, "profile", crate::input::MAX_FILE_BYTES, crate::input::Encoding::Utf8)?;
         LoadedProfile::parse(&shown, &text)
     }
 
