@@ -159,7 +159,7 @@ impl fmt::Display for Diagnostic {
                 let caret_at = text.chars().skip(skip).take(column - skip).collect::<String>();
                 let indent: String =
                     lead.chars().chain(caret_at.chars()).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-                let width = loc.width.max(1).min(SNIPPET_CHARS);
+                let width = loc.width.clamp(1, SNIPPET_CHARS);
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{} | {lead}{shown}", loc.line)?;
                 writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
