@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, InputError, Location};
 
 /// The largest profile, values, cloud or template file read.
-pub const MAX_FILE_BYTES: u64 = 8 << 20;
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// The largest inventory or service-principal export read.
 pub const MAX_DATA_BYTES: u64 = 64 << 20;
 /// The deepest YAML nesting accepted; real profiles and values use fewer than ten levels.

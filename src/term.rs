@@ -53,3 +53,27 @@ mod tests {
         assert_eq!(paint(text, true), "\x1b[1;33mwarning[x]\x1b[0m: bad\n\x1b[32m = help: fix\x1b[0m\n");
     }
 }
+
+/// `text` safe to print on a terminal: control characters (ESC, NUL, C1) and the invisible
+/// direction marks and overrides (U+200E/F, U+202A–E, U+2066–9, U+061C) shown as `\u{..}`.
+pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars().map(|c| if unsafe_char(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect(),
+    )
+}
+
+#[cfg(test)]
+mod safe_tests {
+    #[test]
+    fn escapes_what_a_terminal_would_act_on() {
+        assert_eq!(super::safe("Mail\u{1b}[31m\u{202E}x\0"), "Mail\\u{1b}[31m\\u{202e}x\\u{0}");
+        assert_eq!(super::safe("Read mail"), "Read mail");
+    }
+}

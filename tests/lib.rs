@@ -8,6 +8,7 @@ mod diff;
 mod docs;
 mod errors;
 mod golden;
+mod hostile;
 mod inventory;
 mod lint;
 mod placement;

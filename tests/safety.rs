@@ -1104,7 +1104,9 @@ impl ProfileText {
         p.title = self.title.clone();
         p.summary = Some(self.summary.clone());
         p.notes.push(self.note.clone());
-        p.source.url = self.url.clone();
+        // A source URL must be a web address: the hostile text goes into its path.
+        let path: String = self.url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+        p.source.url = format!("https://docs.example.com/{path}");
         let text = serde_yaml::to_string(&p).map_err(|e| e.to_string())?;
         LoadedProfile::parse("hostile.yaml", &text).map_err(|e| format!("refused: {e}"))
     }

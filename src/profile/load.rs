@@ -79,6 +79,15 @@ impl LoadedProfile {
                 ),
             );
         }
+        if !is_web_url(&p.source.url) {
+            out.push(
+                self.error(
+                    "source.url",
+                    format!("`{}` is not an http or https URL", crate::input::shown(&p.source.url)),
+                )
+                .help("give the address of the vendor's page, e.g. https://docs.example.com/setup"),
+            );
+        }
         if let Some(clouds) = &p.clouds {
             let known = crate::cloud::Cloud::builtin_ids();
             for (i, c) in clouds.iter().enumerate() {
@@ -225,6 +234,17 @@ fn is_id(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
+}
+
+/// `http://` or `https://`, a host, and no space or control character: nothing a Markdown link
+/// would run (`javascript:`, `data:`).
+fn is_web_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 fn is_date(s: &str) -> bool {
