@@ -104,7 +104,7 @@ pub fn write_bundle_with(
 ) -> Result<(), WriteError> {
     let placement = Placement::begin(target, force, Existing::Refuse)?;
     let staging = placement.staging();
-    create_dir(&staging).map_err(io_err(target, "create the staging folder for"))?;
+    create_dir(&staging).map_err(io_err(target, "make a staging folder beside"))?;
     fill(bundle, &staging, target, write_file)?;
     placement.commit()
 }

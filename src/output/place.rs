@@ -68,6 +68,12 @@ impl Placement {
         sweep(&parent, &key, &name, target);
         let replace = match target.symlink_metadata() {
             Err(_) => false,
+            Ok(meta) if sys::is_mount_point(&meta, &parent) => {
+                return Err(WriteError::NotOurs(
+                    target.to_path_buf(),
+                    "is a mount point, which cannot be swapped whole; give --out a folder inside it".into(),
+                ));
+            }
             Ok(_) => {
                 let kind = ours::recognise(target);
                 let fill_empty = kind == Ok(ours::Kind::Empty) && existing == Existing::AllowEmpty;
@@ -84,9 +90,10 @@ impl Placement {
         let private = parent.join(format!(".m365rb-{key}-{unique}"));
         signals::registry().staging.push(private.clone());
         let placement = Placement { target: target.to_path_buf(), private, lock: Some(lock), replace, armed: true };
-        super::create_dir(&placement.private).map_err(io_err(&placement.private, "create the staging folder"))?;
+        // Errors name the target, not the staging folder the user never asked for.
+        super::create_dir(&placement.private).map_err(io_err(target, "make a staging folder beside"))?;
         let marker = format!("{MARKER_HEAD}pid {}\ntarget {}\n", std::process::id(), name.to_string_lossy());
-        fs::write(placement.private.join(MARKER), marker).map_err(io_err(&placement.private, "write into"))?;
+        fs::write(placement.private.join(MARKER), marker).map_err(io_err(target, "make a staging folder beside"))?;
         Ok(placement)
     }
 

@@ -93,6 +93,18 @@ pub fn same_file(_: &fs::File, path: &Path) -> bool {
     path.exists()
 }
 
+/// Whether `meta` (of a folder in `parent`) is on another file system than `parent`.
+#[cfg(unix)]
+pub fn is_mount_point(meta: &fs::Metadata, parent: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.is_dir() && fs::metadata(parent).is_ok_and(|p| p.dev() != meta.dev())
+}
+
+#[cfg(not(unix))]
+pub fn is_mount_point(_: &fs::Metadata, _: &Path) -> bool {
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
