@@ -237,9 +237,9 @@ impl Lock {
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     return Err(WriteError::Busy(target.to_path_buf(), path.to_path_buf()));
                 }
-                Err(e) => return Err(io_err(path, "create the lock file")(e)),
+                Err(e) => return Err(io_err(target, "write beside")(e)),
             };
-            if !sys::try_lock(&file).map_err(io_err(path, "lock"))? {
+            if !sys::try_lock(&file).map_err(io_err(target, "lock"))? {
                 return Err(WriteError::Busy(target.to_path_buf(), path.to_path_buf()));
             }
             // Another run may have removed the file between our open and lock: try again.
