@@ -157,10 +157,29 @@ impl Placement {
     }
 }
 
+/// Removes a staging folder, its marker last: a run killed half-way through leaves a folder the
+/// next run still recognises.
+pub(crate) fn remove_staging(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_name() != MARKER {
+                let path = entry.path();
+                let _ = if path.is_dir() && !path.is_symlink() {
+                    fs::remove_dir_all(&path)
+                } else {
+                    fs::remove_file(&path)
+                };
+            }
+        }
+    }
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
+}
+
 impl Drop for Placement {
     fn drop(&mut self) {
         if self.armed {
-            let _ = fs::remove_dir_all(&self.private);
+            remove_staging(&self.private);
             signals::registry().staging.retain(|p| p != &self.private);
         }
     }
@@ -206,14 +225,18 @@ fn sweep(parent: &Path, key: &str, name: &std::ffi::OsStr, target: &Path) {
             continue;
         }
         let dir = entry.path();
-        let Ok(marker) = fs::read_to_string(dir.join(MARKER)) else { continue };
+        let Ok(marker) = fs::read_to_string(dir.join(MARKER)) else {
+            // Emptied but for its name: removing an empty folder loses nothing.
+            let _ = fs::remove_dir(&dir);
+            continue;
+        };
         if !marker.starts_with(MARKER_HEAD) || !marker.contains(&wanted) {
             continue;
         }
         if target.symlink_metadata().is_err() && dir.join("old").is_dir() {
             let _ = fs::rename(dir.join("old"), target);
         }
-        let _ = fs::remove_dir_all(&dir);
+        remove_staging(&dir);
     }
 }
 

@@ -31,7 +31,8 @@ fn clean_up(registry: &mut Registry) {
         let doomed = PathBuf::from(doomed);
         let gone = if std::fs::rename(&dir, &doomed).is_ok() { doomed } else { dir };
         for _ in 0..10 {
-            if std::fs::remove_dir_all(&gone).is_ok() || !gone.exists() {
+            super::place::remove_staging(&gone);
+            if !gone.exists() {
                 break;
             }
         }
