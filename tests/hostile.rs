@@ -147,9 +147,12 @@ fn a_source_url_must_be_a_web_address() {
 #[test]
 fn a_byte_order_mark_is_accepted_in_profiles_and_cloud_files() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let p = profile_with(tmp.path(), |t| format!("\u{FEFF}{t}"));
+    // The mark right before the first key (a leading comment would hide the problem).
+    let p = profile_with(tmp.path(), |t| {
+        format!("\u{FEFF}{}", t.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n"))
+    });
     let o = timed(tmp.path(), &["lint", &p]);
-    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
     let cloud = stdout(&bin().args(["cloud", "show", "gcc"]).output().expect("cloud"));
     fs::write(tmp.path().join("c.yaml"), format!("\u{FEFF}{cloud}")).expect("cloud");
     let o = timed(tmp.path(), &["render", "corso", "--tenant", "contoso", "--cloud-file", "c.yaml"]);
