@@ -66,6 +66,7 @@ impl Placement {
         let key = key(&name);
         let lock = Lock::acquire(&parent.join(format!(".m365rb-{key}.lock")), target)?;
         sweep(&parent, &key, &name, target);
+        sweep_legacy(&parent, &name, target);
         let replace = match target.symlink_metadata() {
             Err(_) => false,
             Ok(meta) if sys::is_mount_point(&meta, &parent) => {
@@ -240,6 +241,45 @@ fn sweep(parent: &Path, key: &str, name: &std::ffi::OsStr, target: &Path) {
     }
 }
 
+/// Folders that earlier versions left beside a target when killed: `.NAME.old-PID-N` (the
+/// previous folder, moved aside), `.NAME.tmp-PID-N` (a bundle being written) and
+/// `.NAME.inventory-PID` (an inventory's staging). Each is put back (an `old` one whose target is
+/// missing) or removed only when it holds nothing but this tool's output; anything else stays.
+fn sweep_legacy(parent: &Path, name: &std::ffi::OsStr, target: &Path) {
+    let (Some(name), Ok(entries)) = (name.to_str(), fs::read_dir(parent)) else { return };
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let pid_n = |s: &str| s.split_once('-').is_some_and(|(a, b)| number(a) && number(b));
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let dir = entry.path();
+        if !dir.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if rest.strip_prefix("old-").is_some_and(pid_n) {
+            if ours::recognise(&dir).is_ok() {
+                if target.symlink_metadata().is_err() {
+                    let _ = fs::rename(&dir, target);
+                } else {
+                    let _ = fs::remove_dir_all(&dir);
+                }
+            }
+        } else if rest.strip_prefix("tmp-").is_some_and(pid_n) {
+            if ours::recognise(&dir).is_ok() {
+                let _ = fs::remove_dir_all(&dir);
+            }
+        } else if rest.strip_prefix("inventory-").is_some_and(number) {
+            let all_ours = fs::read_dir(&dir).is_ok_and(|rows| {
+                rows.flatten().all(|row| ours::recognise(&row.path()).is_ok_and(|k| k == ours::Kind::Bundle))
+            });
+            if all_ours {
+                let _ = fs::remove_dir_all(&dir);
+            }
+        }
+    }
+}
+
 /// An exclusive lock on a target: a lock file beside it, removed when released.
 struct Lock {
     path: PathBuf,
@@ -357,6 +397,25 @@ mod tests {
         assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
         let again = Placement::begin(&target, false, Existing::Refuse).expect("free again");
         drop(again);
+    }
+
+    #[test]
+    fn what_earlier_versions_left_is_put_back_or_removed_when_it_is_ours() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let target = tmp.path().join("t");
+        // A bundle moved aside by a killed run, its target missing; a half-written one; a foreign one.
+        for (name, text) in [(".t.old-41-0", "previous"), (".t.tmp-41-1", "new")] {
+            let p = Placement::begin(&tmp.path().join("x"), true, Existing::Refuse).expect("begin");
+            stage(&p, text);
+            p.commit().expect("commit");
+            fs::rename(tmp.path().join("x"), tmp.path().join(name)).expect("aside");
+        }
+        fs::create_dir(tmp.path().join(".t.tmp-41-2")).expect("partial");
+        fs::write(tmp.path().join(".t.tmp-41-2/a"), "half").expect("half");
+        let p = Placement::begin(&target, true, Existing::Refuse).expect("begin");
+        assert_eq!(fs::read_to_string(target.join("a")).expect("restored"), "previous");
+        drop(p);
+        assert_eq!(names(tmp.path()), vec![".t.tmp-41-2", "t"], "a folder it cannot recognise stays");
     }
 
     #[test]
