@@ -813,7 +813,17 @@ fn inputs(app_name: impl Strategy<Value = String>) -> impl Strategy<Value = Inpu
                     secret_years: years.map(str::to_string),
                     cloud,
                     least_privilege,
-                    site_paths: paths,
+                    // `.` and `..` segments are refused (they climb out of the site): keep the
+                    // generated paths to real site paths.
+                    site_paths: paths
+                        .into_iter()
+                        .map(|p| {
+                            p.split('/')
+                                .map(|seg| if seg == "." || seg == ".." { format!("{seg}x") } else { seg.to_string() })
+                                .collect::<Vec<_>>()
+                                .join("/")
+                        })
+                        .collect(),
                     flavor,
                 }
             },
