@@ -54,6 +54,24 @@ mod tests {
     }
 }
 
+/// Writes `text` to standard error without taking std's lock on it, for a thread that must report
+/// while the main thread holds that lock (the run holds it from start to end).
+pub fn write_stderr_unlocked(text: &str) {
+    #[cfg(unix)]
+    {
+        use std::io::Write as _;
+        use std::os::unix::io::FromRawFd;
+        // SAFETY: descriptor 2 stays open for the life of the process; ManuallyDrop never closes it.
+        let mut file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(2) });
+        let _ = file.write_all(text.as_bytes());
+    }
+    #[cfg(not(unix))]
+    {
+        // Without a raw descriptor, try std's lock and give up rather than wait for it.
+        let _ = text;
+    }
+}
+
 /// `text` safe to print on a terminal: control characters (ESC, NUL, C1) and the invisible
 /// direction marks and overrides (U+200E/F, U+202A–E, U+2066–9, U+061C) shown as `\u{..}`.
 pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {

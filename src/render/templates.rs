@@ -215,10 +215,10 @@ mod watchdog {
                         .and_then(|m| m.values().find(|(t, _)| t.elapsed() > LIMIT).map(|(_, o)| o.clone()));
                     if let Some(origin) = late {
                         crate::output::signals::clean_up_now();
-                        eprintln!(
-                            "error: template `{origin}` ran for more than {} s; is a loop running away? nothing was written",
+                        crate::term::write_stderr_unlocked(&format!(
+                            "error: template `{origin}` ran for more than {} s; is a loop running away? nothing was written\n",
                             LIMIT.as_secs()
-                        );
+                        ));
                         std::process::exit(i32::from(crate::EXIT_INPUT));
                     }
                 }
