@@ -126,10 +126,15 @@ fn render_refuses_to_overwrite_without_force_and_replaces_with_it() {
         format!("error: `{out}` already exists; add --force to replace it, or choose another --out\n")
     );
     assert!(fs::read_to_string(tmp.path().join("b/register-app.sh")).expect("kept").contains("contoso"));
+    // A file this tool did not write: --force refuses too, and nothing changes.
+    let o = run(&["render", "corso", "--tenant", "fabrikam", "--out", &out, "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("holds `extra.txt`, which this tool did not write"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(tmp.path().join("b/extra.txt")).expect("kept"), "mine");
+    fs::remove_file(tmp.path().join("b/extra.txt")).expect("rm");
     let o = run(&["render", "corso", "--tenant", "fabrikam", "--out", &out, "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(fs::read_to_string(tmp.path().join("b/register-app.sh")).expect("new").contains("fabrikam"));
-    assert!(!tmp.path().join("b/extra.txt").exists(), "--force replaces, never merges");
 }
 
 #[test]
