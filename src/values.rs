@@ -28,6 +28,30 @@ pub struct Values {
     /// Sites to grant with `least_privilege`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<SiteUrl>,
+    /// Users added as owners of the app.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<Upn>,
+    /// Written into the app's `notes`, after the line naming the product and profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<FreeText>,
+    /// The app's `serviceManagementReference`: a ticket or service id in the customer's ITSM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_management_reference: Option<FreeText>,
+    /// A certificate file to upload instead of a certificate made by az (read by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_file: Option<String>,
+    /// The certificate of `certificate_file`, read and checked at the edge
+    /// (`certificate::parse`); the core never reads files.
+    #[serde(skip)]
+    pub certificate: Option<crate::certificate::Certificate>,
+    /// A Key Vault holding the certificate to upload (with `keyvault_cert`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyvault: Option<VaultName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyvault_cert: Option<VaultName>,
+    /// Limit mail, calendar and contact access to these mailboxes with Exchange RBAC for Applications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mailbox_scope: Option<MailboxScope>,
 }
 
 impl Values {
@@ -42,6 +66,118 @@ impl Values {
             cloud: None,
             least_privilege: false,
             sites: Vec::new(),
+            owners: Vec::new(),
+            notes: None,
+            service_management_reference: None,
+            certificate_file: None,
+            certificate: None,
+            keyvault: None,
+            keyvault_cert: None,
+            mailbox_scope: None,
+        }
+    }
+}
+
+/// A user principal name, `local@domain`: letters, digits and `.-_'` before the `@`, a DNS name
+/// after it. The scripts look the user up by it and add them as an owner of the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Upn(String);
+
+impl Upn {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Upn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Upn, String> {
+        let bad = || format!("owner `{}` is not a user principal name such as admin@contoso.com", s.escape_debug());
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        let local_ok = !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || "._-'".contains(c));
+        let domain_ok = domain.contains('.')
+            && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        if local_ok && domain_ok && s.len() <= 113 { Ok(Upn(s.to_string())) } else { Err(bad()) }
+    }
+}
+
+/// Text for an app property (`notes`, `serviceManagementReference`): printable, at most 1024
+/// characters (Graph's limit for `notes`), no control or invisible characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FreeText(String);
+
+impl FreeText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for FreeText {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<FreeText, String> {
+        if let Some(c) = s.chars().find(|c| c.is_control() || is_invisible(*c)) {
+            return Err(format!("`{}` contains the control or invisible character U+{:04X}", s.escape_debug(), c as u32));
+        }
+        if s.trim().is_empty() || s.chars().count() > 1024 {
+            return Err(format!("`{}` must be 1 to 1024 characters", s.escape_debug()));
+        }
+        Ok(FreeText(s.to_string()))
+    }
+}
+
+/// A Key Vault name or a Key Vault certificate name: letters, digits and `-`, 1 to 127
+/// characters (Key Vault's object-name rule; vault names are 3 to 24 of those).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VaultName(String);
+
+impl VaultName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for VaultName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<VaultName, String> {
+        if !s.is_empty() && s.len() <= 127 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            Ok(VaultName(s.to_string()))
+        } else {
+            Err(format!("`{}` is not a Key Vault name: letters, digits and `-` only", s.escape_debug()))
+        }
+    }
+}
+
+/// Which mailboxes Exchange RBAC for Applications lets the app reach: the members of a
+/// mail-enabled security group (given by its address), or an OPATH recipient filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum MailboxScope {
+    Group(String),
+    Filter(String),
+}
+
+impl std::str::FromStr for MailboxScope {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<MailboxScope, String> {
+        let text: FreeText = s.parse().map_err(|e| format!("mailbox scope {e}"))?;
+        let s = text.as_str().trim();
+        let is_address = !s.contains(char::is_whitespace) && s.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !s.contains(['\'', '"', '(', ')'])
+        });
+        if is_address {
+            Ok(MailboxScope::Group(s.to_string()))
+        } else if s.contains(" -") {
+            Ok(MailboxScope::Filter(s.to_string()))
+        } else {
+            Err(format!(
+                "mailbox scope `{}` is neither a group address (backup-mailboxes@contoso.com) nor a recipient filter \
+                 (\"CustomAttribute1 -eq 'backup'\")",
+                s.escape_debug()
+            ))
         }
     }
 }
