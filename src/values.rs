@@ -79,7 +79,8 @@ impl Values {
 }
 
 /// A user principal name, `local@domain`: letters, digits and `.-_'` before the `@`, a DNS name
-/// after it. The scripts look the user up by it and add them as an owner of the app.
+/// after it; or a user's object id (a GUID). The scripts look a name up and add the user as an
+/// owner of the app.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Upn(String);
 
@@ -87,13 +88,23 @@ impl Upn {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Given as an object id, not a name to look up.
+    pub fn is_object_id(&self) -> bool {
+        !self.0.contains('@')
+    }
 }
 
 impl std::str::FromStr for Upn {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Upn, String> {
-        let bad = || format!("owner `{}` is not a user principal name such as admin@contoso.com", s.escape_debug());
+        if s.parse::<crate::guid::Guid>().is_ok() {
+            return Ok(Upn(s.to_ascii_lowercase()));
+        }
+        let bad = || {
+            format!("owner `{}` is not a user principal name such as admin@contoso.com, nor an object id", s.escape_debug())
+        };
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
         let local_ok = !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || "._-'".contains(c));
         let domain_ok = domain.contains('.')

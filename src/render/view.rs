@@ -61,7 +61,7 @@ pub struct View<'a> {
     /// The certificate was chosen for the profile (not asked for) because SharePoint needs one.
     pub certificate_by_default: bool,
     /// Users made owners of the app.
-    pub owners: &'a [String],
+    pub owners: Vec<OwnerView<'a>>,
     pub app_notes: &'a str,
     pub service_management_reference: Option<&'a str>,
     /// The JSON body of `PATCH /applications` that sets notes, reference and the property lock
@@ -77,6 +77,14 @@ pub struct View<'a> {
     pub runner_permissions: Vec<&'static str>,
     /// An input of the product takes the certificate file's path.
     pub uses_certificate_path: bool,
+}
+
+#[derive(Serialize)]
+pub struct OwnerView<'a> {
+    /// As given: a user principal name or an object id.
+    pub name: &'a str,
+    /// Given as an object id: no lookup needed.
+    pub is_id: bool,
 }
 
 #[derive(Serialize)]
@@ -300,7 +308,7 @@ pub fn build<'a>(
             Some(&super::manifest::Hardening::of(plan)),
         ),
         app_update_body: serde_json::to_string(&super::manifest::Hardening::of(plan)).unwrap_or_default(),
-        owners: &plan.owners,
+        owners: plan.owners.iter().map(|o| OwnerView { name: o, is_id: !o.contains('@') }).collect(),
         app_notes: &plan.app_notes,
         service_management_reference: plan.service_management_reference.as_deref(),
         certificate: match &plan.certificate_source {
@@ -414,7 +422,7 @@ fn runner_permissions(plan: &Plan<'_>) -> Vec<&'static str> {
     if plan.has_delegated() {
         p.push("DelegatedPermissionGrant.ReadWrite.All");
     }
-    if !plan.owners.is_empty() {
+    if plan.owners.iter().any(|o| o.contains('@')) {
         p.push("User.Read.All");
     }
     p

@@ -364,7 +364,8 @@ fn runner_owner_hardening_and_own_certificate() {
     let tenant = Tenant::new(&tool, "public", &[], None);
     let (runner, secret) = make_runner(&tenant, dir.path());
     let d = tenant.directory();
-    let admin = d["users"][0]["userPrincipalName"].as_str().expect("admin upn").to_string();
+    // The sandbox has no /users/{upn} lookup (one user, not listed by Graph): the owner is given
+    // by object id. A name (UPN) is looked up with `az ad user show` first.
     let admin_id = d["users"][0]["id"].as_str().expect("admin id").to_string();
 
     let cert = dir.path().join("cert.pem");
@@ -389,7 +390,7 @@ fn runner_owner_hardening_and_own_certificate() {
             "--certificate-file",
             cert.to_str().expect("utf-8"),
             "--owner",
-            &admin,
+            &admin_id,
             "--notes",
             "Managed by Example MSP",
             "--service-management-reference",
