@@ -10,6 +10,7 @@ mod errors;
 mod golden;
 mod inventory;
 mod lint;
+mod msp;
 mod powershell;
 mod safety;
 mod templates;

@@ -22,7 +22,32 @@ struct Index<'a> {
     inputs: &'a crate::profile::Inputs,
     #[serde(skip_serializing_if = "Option::is_none")]
     least_privilege: Option<LeastPrivilege<'a>>,
+    /// With `--certificate-file`: the certificate uploaded (`certificate.pem`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<&'a crate::certificate::Certificate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyvault: Option<KeyVault<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    owners: &'a [String],
+    notes: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_management_reference: Option<&'a str>,
+    /// With `--mailbox-scope`: the Exchange RBAC for Applications roles, in place of Entra grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mailbox_scope: Option<MailboxScope<'a>>,
     warnings: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct KeyVault<'a> {
+    vault: &'a str,
+    certificate: &'a str,
+}
+
+#[derive(Serialize)]
+struct MailboxScope<'a> {
+    scope: &'a crate::values::MailboxScope,
+    roles: Vec<&'a str>,
 }
 
 /// With `--least-privilege`: the site role granted on each site, and what Sites.Selected replaced.
@@ -102,6 +127,21 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
             sites: l.sites.iter().map(|s| s.url.as_str()).collect(),
             replaced: l.replaced.iter().map(|(api, name)| format!("{api}: {name}")).collect(),
         }),
+        certificate: match &plan.certificate_source {
+            crate::plan::CertificateSource::File(c) => Some(c),
+            _ => None,
+        },
+        keyvault: match &plan.certificate_source {
+            crate::plan::CertificateSource::KeyVault { vault, name } => Some(KeyVault { vault, certificate: name }),
+            _ => None,
+        },
+        owners: &plan.owners,
+        notes: &plan.app_notes,
+        service_management_reference: plan.service_management_reference.as_deref(),
+        mailbox_scope: plan
+            .mailbox_scope
+            .as_ref()
+            .map(|m| MailboxScope { scope: &m.scope, roles: m.roles.iter().map(|(_, r)| r.as_str()).collect() }),
         warnings,
     };
     super::json_text(&index)
