@@ -321,9 +321,52 @@ fn grants_made_by_others_are_kept() {
     assert_eq!(by_hand, 1, "the hand-made grant is kept, once");
 }
 
+/// With --mailbox-scope, the scoped mail, calendar and contact permissions are neither requested
+/// nor granted in Entra ID (`registered` checks the grants against the manifest, which leaves
+/// them out); a runner signs in with a certificate, and the results line names the secret's key.
+#[test]
+fn mailbox_scope_grants_no_mail_permission_tenant_wide_runner_with_certificate() {
+    let Some(tool) = sandbox::tool() else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let tenant = Tenant::new(&tool, "public", &[], None);
+    let (runner, pem) = make_runner(&tenant, dir.path(), true);
+    let bundle = dir.path().join("bundle");
+    render(&["corso-2023-09", "--tenant", "contoso", "--credential", "secret", "--mailbox-scope", "backup@contoso.com"], &bundle);
+    let manifest = expect::manifest(&bundle);
+    let mail_read_write = "e2a3a72e-5f79-4c64-b1b1-878b674786c9";
+    assert!(!manifest.to_string().contains(mail_read_write), "Mail.ReadWrite left out");
+    let results = dir.path().join("results.jsonl");
+    let results_s = results.to_str().expect("utf-8").to_string();
+    let env = [
+        ("M365_RUNBOOK_RUNNER_ID", runner.as_str()),
+        ("M365_RUNBOOK_RUNNER_CERT", pem.as_str()),
+        ("M365_RUNBOOK_RESULTS", results_s.as_str()),
+    ];
+    let script = bundle.join("register-app.sh");
+    for n in 1..=2 {
+        let run = tenant.run_env(&["bash".as_ref(), script.as_os_str()], &env);
+        expect::run_ok(&tenant, &run, &format!("mailbox scope run {n}"));
+        let d = tenant.directory();
+        let (app_id, _) = expect::registered(&d, "CorsoApp", &manifest, "secret", n);
+        let by_cert = tenant
+            .requests()
+            .iter()
+            .filter(|r| r["issued"]["appid"] == runner.as_str() && r["issued"]["credential"]["type"] == "certificate")
+            .count();
+        assert!(by_cert >= n, "the runner signed in with its certificate");
+        let text = std::fs::read_to_string(&results).expect("results");
+        let last: serde_json::Value = serde_json::from_str(text.lines().last().expect("a line")).expect("json");
+        let app = &expect::apps_named(&d, "CorsoApp")[0];
+        let secrets = app["passwordCredentials"].as_array().expect("secrets");
+        assert_eq!(last["app_id"], app_id.as_str());
+        assert!(secrets.iter().any(|p| p["keyId"] == last["credential_key_id"]), "the new secret's key id: {last}");
+        assert!(run.stdout.contains("Rotation:") == (n == 2), "older secrets listed for removal on the second run");
+    }
+}
+
 /// Signs in as the admin and makes a runner app with a secret and the Graph application
 /// permissions the runbook lists for unattended runs. Returns (runner app id, secret).
-fn make_runner(tenant: &Tenant, dir: &Path) -> (String, String) {
+fn make_runner(tenant: &Tenant, dir: &Path, certificate: bool) -> (String, String) {
     let script = dir.join("make-runner.sh");
     std::fs::write(
         &script,
@@ -347,7 +390,8 @@ printf '%s
     )
     .expect("script");
     let out = dir.join("runner.txt");
-    let run = tenant.run(&["bash".as_ref(), script.as_os_str(), out.as_os_str()]);
+    let kind = if certificate { "certificate" } else { "secret" };
+    let run = tenant.run(&["bash".as_ref(), script.as_os_str(), out.as_os_str(), kind.as_ref()]);
     assert_eq!(run.status, 0, "make the runner: {}\n{}", run.stdout, run.stderr);
     let text = std::fs::read_to_string(&out).expect("runner.txt");
     let mut lines = text.lines();
@@ -362,7 +406,7 @@ fn runner_owner_hardening_and_own_certificate() {
     let Some(tool) = sandbox::tool() else { return };
     let dir = tempfile::tempdir().expect("tmp");
     let tenant = Tenant::new(&tool, "public", &[], None);
-    let (runner, secret) = make_runner(&tenant, dir.path());
+    let (runner, secret) = make_runner(&tenant, dir.path(), false);
     let d = tenant.directory();
     // The sandbox has no /users/{upn} lookup (one user, not listed by Graph): the owner is given
     // by object id. A name (UPN) is looked up with `az ad user show` first.
