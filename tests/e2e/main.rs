@@ -382,10 +382,12 @@ for role in Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedP
   az rest --method POST --url "https://graph.microsoft.com/v1.0/servicePrincipals/$graph/appRoleAssignedTo" \
     --headers Content-Type=application/json --output none --body "@$1.body"
 done
-secret=$(az ad app credential reset --id "$id" --query password --output tsv --only-show-errors)
-printf '%s
-%s
-' "$id" "$secret" > "$1"
+if [ "$2" = certificate ]; then
+  secret=$(az ad app credential reset --id "$id" --create-cert --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
+else
+  secret=$(az ad app credential reset --id "$id" --query password --output tsv --only-show-errors)
+fi
+printf '%s\n%s\n' "$id" "$secret" > "$1"
 "#,
     )
     .expect("script");
