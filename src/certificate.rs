@@ -267,11 +267,9 @@ mod tests {
         let d = parse("c.cer", &der, day("2026-12-01")).expect("der certificate");
         assert_eq!((d.thumbprint.as_str(), d.pem.as_str()), (c.thumbprint.as_str(), c.pem.as_str()));
         assert_eq!(base64_decode(&base64_encode(&der)).as_deref(), Some(der.as_slice()));
-        let expected = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/certificate/test-cert.sha1"
-        ))
-        .expect("thumbprint fixture");
+        let expected =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/certificate/test-cert.sha1"))
+                .expect("thumbprint fixture");
         assert_eq!(c.thumbprint, expected.trim());
     }
 

@@ -269,11 +269,14 @@ impl Layers {
         let keyvault = parse::<VaultName>(self, "keyvault", &mut problems);
         let keyvault_cert = parse::<VaultName>(self, "keyvault_cert", &mut problems);
         let mailbox_scope = parse::<MailboxScope>(self, "mailbox_scope", &mut problems);
-        let at = |key: &str| self.get(key).map(|e| e.location.clone().unwrap_or_else(|| Location::file(e.origin.clone())));
+        let at =
+            |key: &str| self.get(key).map(|e| e.location.clone().unwrap_or_else(|| Location::file(e.origin.clone())));
         if keyvault.is_some() != keyvault_cert.is_some() {
             problems.push(
-                Diagnostic::error("`keyvault` and `keyvault_cert` go together: the vault and the certificate's name in it")
-                    .at(at("keyvault").or_else(|| at("keyvault_cert"))),
+                Diagnostic::error(
+                    "`keyvault` and `keyvault_cert` go together: the vault and the certificate's name in it",
+                )
+                .at(at("keyvault").or_else(|| at("keyvault_cert"))),
             );
         }
         if certificate_file.is_some() && keyvault.is_some() {
@@ -288,8 +291,11 @@ impl Layers {
                     .help("leave out --credential, or give --credential certificate"),
             );
         }
-        let credential =
-            if certificate_file.is_some() || keyvault.is_some() { Some(CredentialKind::Certificate) } else { credential };
+        let credential = if certificate_file.is_some() || keyvault.is_some() {
+            Some(CredentialKind::Certificate)
+        } else {
+            credential
+        };
         if tenant.is_none() && self.get("tenant").is_none() {
             problems.push(
                 Diagnostic::error("no tenant given")

@@ -103,7 +103,10 @@ impl std::str::FromStr for Upn {
             return Ok(Upn(s.to_ascii_lowercase()));
         }
         let bad = || {
-            format!("owner `{}` is not a user principal name such as admin@contoso.com, nor an object id", s.escape_debug())
+            format!(
+                "owner `{}` is not a user principal name such as admin@contoso.com, nor an object id",
+                s.escape_debug()
+            )
         };
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
         let local_ok = !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || "._-'".contains(c));
@@ -129,7 +132,11 @@ impl std::str::FromStr for FreeText {
 
     fn from_str(s: &str) -> Result<FreeText, String> {
         if let Some(c) = s.chars().find(|c| c.is_control() || is_invisible(*c)) {
-            return Err(format!("`{}` contains the control or invisible character U+{:04X}", s.escape_debug(), c as u32));
+            return Err(format!(
+                "`{}` contains the control or invisible character U+{:04X}",
+                s.escape_debug(),
+                c as u32
+            ));
         }
         if s.trim().is_empty() || s.chars().count() > 1024 {
             return Err(format!("`{}` must be 1 to 1024 characters", s.escape_debug()));
@@ -176,9 +183,9 @@ impl std::str::FromStr for MailboxScope {
     fn from_str(s: &str) -> Result<MailboxScope, String> {
         let text: FreeText = s.parse().map_err(|e| format!("mailbox scope {e}"))?;
         let s = text.as_str().trim();
-        let is_address = !s.contains(char::is_whitespace) && s.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !s.contains(['\'', '"', '(', ')'])
-        });
+        let is_address = !s.contains(char::is_whitespace)
+            && s.split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !s.contains(['\'', '"', '(', ')']));
         if is_address {
             Ok(MailboxScope::Group(s.to_string()))
         } else if s.contains(" -") {

@@ -75,7 +75,9 @@ fn a_mailbox_scope_takes_the_mail_permissions_out_of_entra_and_into_exchange_rol
     for role in ["Application Mail.ReadWrite", "Application Calendars.ReadWrite", "Application MailboxSettings.Read"] {
         assert!(ews.contains(&format!("'{role}'")), "{role}");
     }
-    assert!(ews.contains("New-ManagementRoleAssignment -Name $name -App $ServicePrincipalId -Role $role -CustomResourceScope $scopeName"));
+    assert!(ews.contains(
+        "New-ManagementRoleAssignment -Name $name -App $ServicePrincipalId -Role $role -CustomResourceScope $scopeName"
+    ));
     assert!(ews.contains("$group = Get-Group -Identity 'backup-mailboxes@contoso.com'"));
     assert!(ews.contains("Test-ServicePrincipalAuthorization"));
     assert!(!ews.contains("EwsAllowedAppIDs"), "corso does not use EWS");

@@ -312,7 +312,9 @@ pub fn build<'a>(
         app_notes: &plan.app_notes,
         service_management_reference: plan.service_management_reference.as_deref(),
         certificate: match &plan.certificate_source {
-            crate::plan::CertificateSource::File(c) if plan.credential == crate::profile::CredentialKind::Certificate => {
+            crate::plan::CertificateSource::File(c)
+                if plan.credential == crate::profile::CredentialKind::Certificate =>
+            {
                 Some(CertificateView {
                     file: &c.file,
                     thumbprint: &c.thumbprint,

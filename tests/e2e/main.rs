@@ -331,7 +331,10 @@ fn mailbox_scope_grants_no_mail_permission_tenant_wide_runner_with_certificate()
     let tenant = Tenant::new(&tool, "public", &[], None);
     let (runner, pem) = make_runner(&tenant, dir.path(), true);
     let bundle = dir.path().join("bundle");
-    render(&["corso-2023-09", "--tenant", "contoso", "--credential", "secret", "--mailbox-scope", "backup@contoso.com"], &bundle);
+    render(
+        &["corso-2023-09", "--tenant", "contoso", "--credential", "secret", "--mailbox-scope", "backup@contoso.com"],
+        &bundle,
+    );
     let manifest = expect::manifest(&bundle);
     let mail_read_write = "e2a3a72e-5f79-4c64-b1b1-878b674786c9";
     assert!(!manifest.to_string().contains(mail_read_write), "Mail.ReadWrite left out");
@@ -424,8 +427,13 @@ fn runner_owner_hardening_and_own_certificate() {
         .output()
         .expect("openssl");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = Command::new("openssl").args(["x509", "-noout", "-fingerprint", "-sha1", "-in"]).arg(&cert).output().expect("openssl");
-    let thumbprint: String = String::from_utf8_lossy(&o.stdout).split('=').nth(1).expect("fingerprint").trim().replace(':', "");
+    let o = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    let thumbprint: String =
+        String::from_utf8_lossy(&o.stdout).split('=').nth(1).expect("fingerprint").trim().replace(':', "");
 
     let bundle = dir.path().join("bundle");
     render(
@@ -444,7 +452,9 @@ fn runner_owner_hardening_and_own_certificate() {
         ],
         &bundle,
     );
-    assert!(std::fs::read_to_string(bundle.join("certificate.pem")).expect("certificate.pem").contains("BEGIN CERTIFICATE"));
+    assert!(
+        std::fs::read_to_string(bundle.join("certificate.pem")).expect("certificate.pem").contains("BEGIN CERTIFICATE")
+    );
     let results = dir.path().join("results.jsonl");
     let results_s = results.to_str().expect("utf-8").to_string();
     let env = [
@@ -481,13 +491,17 @@ fn runner_owner_hardening_and_own_certificate() {
             text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
         assert_eq!(lines.len(), n, "one line per run");
         let last = &lines[n - 1];
-        let sp = d["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["appId"] == app["appId"]).expect("sp");
+        let sp =
+            d["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["appId"] == app["appId"]).expect("sp");
         assert_eq!(last["app_id"], app["appId"]);
         assert_eq!(last["service_principal_id"], sp["id"]);
         assert_eq!(last["tenant_id"], d["tenant"]["id"]);
         assert_eq!(last["credential"], "certificate");
         assert_eq!(last["credential_key_id"], keys[0]["keyId"]);
-        assert_eq!(last["credential_expires"].as_str().map(|s| &s[..10]), keys[0]["endDateTime"].as_str().map(|s| &s[..10]));
+        assert_eq!(
+            last["credential_expires"].as_str().map(|s| &s[..10]),
+            keys[0]["endDateTime"].as_str().map(|s| &s[..10])
+        );
         if n == 1 {
             // Someone turns the lock off: the next run turns it on again.
             let url = format!("https://graph.microsoft.com/v1.0/applications/{}", app["id"].as_str().expect("id"));
@@ -504,7 +518,15 @@ fn runner_owner_hardening_and_own_certificate() {
                 r#"{"servicePrincipalLockConfiguration": {"isEnabled": false}}"#.as_ref(),
             ]);
             assert_eq!(o.status, 0, "{}", o.stderr);
-            assert_eq!(tenant.directory()["applications"].as_array().expect("apps").iter().find(|a| a["id"] == app["id"]).expect("app")["servicePrincipalLockConfiguration"]["isEnabled"], false);
+            assert_eq!(
+                tenant.directory()["applications"]
+                    .as_array()
+                    .expect("apps")
+                    .iter()
+                    .find(|a| a["id"] == app["id"])
+                    .expect("app")["servicePrincipalLockConfiguration"]["isEnabled"],
+                false
+            );
         }
     }
 }
