@@ -373,6 +373,23 @@ mod tests {
     }
 
     #[test]
+    fn owners_are_names_or_object_ids_and_scopes_are_groups_or_filters() {
+        assert!("o'brien@contoso.com".parse::<Upn>().is_ok());
+        let id: Upn = "72F988BF-86F1-41AF-91AB-2D7CD011DB47".parse().expect("object id");
+        assert!(id.is_object_id() && id.as_str() == "72f988bf-86f1-41af-91ab-2d7cd011db47");
+        for bad in ["admin", "a b@contoso.com", "a@contoso", "a@b..com", "$(x)@contoso.com", "a\"b@c.com"] {
+            assert!(bad.parse::<Upn>().is_err(), "{bad}");
+        }
+        assert_eq!("g@contoso.com".parse(), Ok(MailboxScope::Group("g@contoso.com".into())));
+        assert_eq!("CustomAttribute1 -eq 'x'".parse(), Ok(MailboxScope::Filter("CustomAttribute1 -eq 'x'".into())));
+        for bad in ["backup", "", "a\nb -eq 'c'"] {
+            assert!(bad.parse::<MailboxScope>().is_err(), "{bad:?}");
+        }
+        assert!("kv-1".parse::<VaultName>().is_ok() && "kv_1".parse::<VaultName>().is_err());
+        assert!("x".repeat(1025).parse::<FreeText>().is_err() && "a\u{202E}b".parse::<FreeText>().is_err());
+    }
+
+    #[test]
     fn secret_years_are_one_or_two() {
         assert_eq!("2".parse::<SecretYears>().map(SecretYears::get), Ok(2));
         for bad in ["0", "3", "99", "-1", "one"] {
