@@ -436,6 +436,35 @@ pub struct RenderArgs {
     #[arg(long)]
     pub include_retired: bool,
 
+    /// A user to make an owner of the app (user principal name); repeatable.
+    #[arg(long, value_name = "UPN")]
+    pub owner: Vec<String>,
+
+    /// Text for the app's notes, after the line naming the product and profile.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+
+    /// The app's serviceManagementReference: your ticket or service id for it.
+    #[arg(long, value_name = "TEXT")]
+    pub service_management_reference: Option<String>,
+
+    /// Upload this certificate (PEM or DER, public part only) instead of making one.
+    #[arg(long, value_name = "FILE", conflicts_with = "keyvault")]
+    pub certificate_file: Option<PathBuf>,
+
+    /// Upload the certificate --keyvault-cert from this Azure Key Vault.
+    #[arg(long, value_name = "VAULT", requires = "keyvault_cert")]
+    pub keyvault: Option<String>,
+
+    /// The certificate's name in --keyvault.
+    #[arg(long, value_name = "NAME", requires = "keyvault")]
+    pub keyvault_cert: Option<String>,
+
+    /// Limit mail, calendar and contact access to a mail-enabled security group (its address)
+    /// or a recipient filter, with Exchange RBAC for Applications.
+    #[arg(long, value_name = "GROUP|FILTER")]
+    pub mailbox_scope: Option<String>,
+
     /// Folder to write the bundle to (default: out/PROFILE/TENANT).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -145,7 +145,7 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
             .zip(record.iter())
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| {
-                let raw = if k == "sites" {
+                let raw = if crate::layers::LIST_KEYS.contains(&k) {
                     Raw::List(Raw::Text(v.replace(';', ",")).list())
                 } else {
                     Raw::Text(v.to_string())

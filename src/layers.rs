@@ -12,7 +12,7 @@ use crate::guid::Guid;
 use crate::profile::CredentialKind;
 use crate::suggest;
 use crate::tenant::TenantName;
-use crate::values::{AppName, SecretYears, SiteUrl, Values};
+use crate::values::{AppName, FreeText, MailboxScope, SecretYears, SiteUrl, Upn, Values, VaultName};
 use crate::yaml_spans::Spans;
 
 /// Every key a values file, `--set` or an inventory row may set.
@@ -27,7 +27,17 @@ pub const KEYS: &[&str] = &[
     "least_privilege",
     "sites",
     "include_retired",
+    "owners",
+    "notes",
+    "service_management_reference",
+    "certificate_file",
+    "keyvault",
+    "keyvault_cert",
+    "mailbox_scope",
 ];
+
+/// Keys that take a list (YAML sequence, or comma-separated in `--set` and inventories).
+pub const LIST_KEYS: &[&str] = &["sites", "owners"];
 
 /// One value as written, and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,7 +92,7 @@ pub fn raw_from_yaml(key: &str, value: Yaml) -> Result<Raw, RawError> {
         Yaml::String(s) => Ok(Raw::Text(s)),
         Yaml::Bool(b) => Ok(Raw::Text(b.to_string())),
         Yaml::Number(n) => Ok(Raw::Text(n.to_string())),
-        Yaml::Sequence(items) if key == "sites" => {
+        Yaml::Sequence(items) if LIST_KEYS.contains(&key) => {
             let mut list = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 match item {
@@ -115,7 +125,8 @@ impl RawError {
         match self {
             RawError::NotSingle => Diagnostic::error(format!("`{key}` takes a single value")).at(at),
             RawError::Item(i) => {
-                Diagnostic::error(format!("`{key}[{i}]` is not a URL: each item is a string")).at(item_at(*i).or(at))
+                Diagnostic::error(format!("`{key}[{i}]` is not a string: each item of `{key}` is one"))
+                    .at(item_at(*i).or(at))
             }
         }
     }
@@ -188,7 +199,7 @@ impl Layers {
             match item.split_once('=') {
                 Some((key, value)) if KEYS.contains(&key.trim()) => {
                     let key = key.trim();
-                    let raw = if key == "sites" {
+                    let raw = if LIST_KEYS.contains(&key) {
                         Raw::List(Raw::Text(value.to_string()).list())
                     } else {
                         Raw::Text(value.to_string())
@@ -280,6 +291,52 @@ impl Layers {
                 }
             }
         }
+        let mut owners = Vec::new();
+        if let Some(e) = self.get("owners") {
+            for s in e.raw.list() {
+                match s.parse::<Upn>() {
+                    Ok(u) if !owners.contains(&u) => owners.push(u),
+                    Ok(_) => {}
+                    Err(why) => problems.push(
+                        Diagnostic::error(format!("`owners`: {why}"))
+                            .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone())))),
+                    ),
+                }
+            }
+        }
+        let notes = parse::<FreeText>(self, "notes", &mut problems);
+        let service_management_reference = parse::<FreeText>(self, "service_management_reference", &mut problems);
+        let certificate_file = self.get("certificate_file").map(|e| e.raw.text());
+        let keyvault = parse::<VaultName>(self, "keyvault", &mut problems);
+        let keyvault_cert = parse::<VaultName>(self, "keyvault_cert", &mut problems);
+        let mailbox_scope = parse::<MailboxScope>(self, "mailbox_scope", &mut problems);
+        let at =
+            |key: &str| self.get(key).map(|e| e.location.clone().unwrap_or_else(|| Location::file(e.origin.clone())));
+        if keyvault.is_some() != keyvault_cert.is_some() {
+            problems.push(
+                Diagnostic::error(
+                    "`keyvault` and `keyvault_cert` go together: the vault and the certificate's name in it",
+                )
+                .at(at("keyvault").or_else(|| at("keyvault_cert"))),
+            );
+        }
+        if certificate_file.is_some() && keyvault.is_some() {
+            problems.push(
+                Diagnostic::error("give either `certificate_file` or `keyvault`, not both").at(at("certificate_file")),
+            );
+        }
+        if (certificate_file.is_some() || keyvault.is_some()) && credential == Some(CredentialKind::Secret) {
+            problems.push(
+                Diagnostic::error("a certificate to upload was given, but `credential` is `secret`")
+                    .at(at("credential"))
+                    .help("leave out --credential, or give --credential certificate"),
+            );
+        }
+        let credential = if certificate_file.is_some() || keyvault.is_some() {
+            Some(CredentialKind::Certificate)
+        } else {
+            credential
+        };
         if tenant.is_none() && self.get("tenant").is_none() {
             problems.push(
                 Diagnostic::error("no tenant given")
@@ -298,6 +355,14 @@ impl Layers {
                 least_privilege,
                 sites,
                 include_retired,
+                owners,
+                notes,
+                service_management_reference,
+                certificate_file,
+                certificate: None,
+                keyvault,
+                keyvault_cert,
+                mailbox_scope,
             }),
             _ => Err(InputError::new(problems)),
         }

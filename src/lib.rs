@@ -4,6 +4,7 @@
 //! happen at the edges (`profile::LoadedProfile::from_file`, `output::write_bundle`).
 
 pub mod catalog;
+pub mod certificate;
 pub mod cli;
 pub mod cloud;
 pub mod commands;

@@ -44,6 +44,68 @@ pub struct Plan<'a> {
     pub retired: Retired,
     /// `--include-retired`: retired steps are kept, each marked as retired.
     pub include_retired: bool,
+    /// Users made owners of the app.
+    pub owners: Vec<String>,
+    /// The app's `notes`: the product and profile, then the values' notes.
+    pub app_notes: String,
+    pub service_management_reference: Option<String>,
+    /// Where a certificate credential comes from.
+    pub certificate_source: CertificateSource,
+    /// With `--mailbox-scope`: the Exchange RBAC for Applications roles that replace the
+    /// tenant-wide mail, calendar and contact permissions.
+    pub mailbox_scope: Option<MailboxScoping>,
+}
+
+/// The certificate a certificate credential uploads.
+#[derive(Debug, Clone)]
+pub enum CertificateSource {
+    /// A self-signed one that az makes on the machine running the script.
+    Create,
+    /// The user's own (`--certificate-file`), public part only.
+    File(crate::certificate::Certificate),
+    /// One already in Azure Key Vault.
+    KeyVault { vault: String, name: String },
+}
+
+/// Exchange RBAC for Applications in place of tenant-wide Entra grants.
+#[derive(Debug)]
+pub struct MailboxScoping {
+    pub scope: crate::values::MailboxScope,
+    /// (Graph application permission, Exchange application role), e.g. ("Mail.Read", "Application Mail.Read").
+    pub roles: Vec<(&'static str, String)>,
+}
+
+/// The Microsoft Graph application permissions that Exchange RBAC for Applications has a role for:
+/// role "Application NAME" ("Role Based Access Control for Applications in Exchange Online",
+/// learn.microsoft.com/exchange/permissions-exo/application-rbac, read 2026-12-01).
+pub const RBAC_SCOPABLE: &[&str] = &[
+    "Calendars.Read",
+    "Calendars.ReadWrite",
+    "Contacts.Read",
+    "Contacts.ReadWrite",
+    "Mail.Read",
+    "Mail.ReadBasic",
+    "Mail.ReadWrite",
+    "Mail.Send",
+    "MailboxSettings.Read",
+    "MailboxSettings.ReadWrite",
+];
+
+/// Takes the RBAC-scopable Graph application permissions out of `apis` (so that they are neither
+/// requested nor granted tenant-wide in Entra ID) and returns their Exchange roles.
+fn scope_mailboxes(apis: &mut Vec<PlannedApi>) -> Vec<(&'static str, String)> {
+    let mut roles = Vec::new();
+    for api in apis.iter_mut().filter(|a| a.resource.app_id == GRAPH_APP_ID) {
+        api.permissions.retain(|p| {
+            let scoped = p.kind == Kind::Application && RBAC_SCOPABLE.contains(&p.data.name);
+            if scoped {
+                roles.push((p.data.name, format!("Application {}", p.data.name)));
+            }
+            !scoped
+        });
+    }
+    apis.retain(|a| !a.permissions.is_empty());
+    roles
 }
 
 /// Tenant-wide permissions replaced by their selected-scope forms, the per-site grants, and
@@ -505,9 +567,46 @@ pub fn resolve<'a>(
             .and_then(|graph| graph.get(Kind::Application, "Sites.FullControl.All").map(|p| (graph.app_id, p)));
     }
 
+    let mailbox_scope = match &values.mailbox_scope {
+        None => None,
+        Some(scope) => {
+            let roles = scope_mailboxes(&mut apis);
+            if roles.is_empty() {
+                return Err(InputError::one(
+                    Diagnostic::error(format!(
+                        "--mailbox-scope: profile `{}` asks for no Microsoft Graph application permission that \
+                         Exchange RBAC for Applications can scope ({})",
+                        profile.id,
+                        RBAC_SCOPABLE.join(", ")
+                    ))
+                    .at(Some(Location::file("--mailbox-scope"))),
+                ));
+            }
+            Some(MailboxScoping { scope: scope.clone(), roles })
+        }
+    };
+    let certificate_source = match (&values.certificate, &values.keyvault, &values.keyvault_cert) {
+        (Some(c), _, _) => CertificateSource::File(c.clone()),
+        (None, Some(v), Some(n)) => CertificateSource::KeyVault { vault: v.as_str().into(), name: n.as_str().into() },
+        _ => CertificateSource::Create,
+    };
+    let mut app_notes = format!(
+        "{} {} {}: registered from m365-runbook profile {} ({}).",
+        profile.vendor, profile.product, profile.version, profile.id, profile.source.url
+    );
+    if let Some(n) = &values.notes {
+        app_notes.push(' ');
+        app_notes.push_str(n.as_str());
+    }
+    let app_notes: String = app_notes.chars().take(1024).collect();
     let app_name =
         values.app_name.as_ref().map_or_else(|| profile.app.display_name.clone(), |n| n.as_str().to_string());
     Ok(Plan {
+        owners: values.owners.iter().map(|o| o.as_str().to_string()).collect(),
+        app_notes,
+        service_management_reference: values.service_management_reference.as_ref().map(|s| s.as_str().to_string()),
+        certificate_source,
+        mailbox_scope,
         profile,
         origin: &loaded.origin,
         catalog_date: catalog.snapshot_date(),

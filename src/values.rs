@@ -32,6 +32,30 @@ pub struct Values {
     /// Graph), each marked as retired, instead of leaving them out.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub include_retired: bool,
+    /// Users added as owners of the app.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<Upn>,
+    /// Written into the app's `notes`, after the line naming the product and profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<FreeText>,
+    /// The app's `serviceManagementReference`: a ticket or service id in the customer's ITSM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_management_reference: Option<FreeText>,
+    /// A certificate file to upload instead of a certificate made by az (read by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_file: Option<String>,
+    /// The certificate of `certificate_file`, read and checked at the edge
+    /// (`certificate::parse`); the core never reads files.
+    #[serde(skip)]
+    pub certificate: Option<crate::certificate::Certificate>,
+    /// A Key Vault holding the certificate to upload (with `keyvault_cert`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyvault: Option<VaultName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyvault_cert: Option<VaultName>,
+    /// Limit mail, calendar and contact access to these mailboxes with Exchange RBAC for Applications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mailbox_scope: Option<MailboxScope>,
 }
 
 impl Values {
@@ -47,6 +71,136 @@ impl Values {
             least_privilege: false,
             sites: Vec::new(),
             include_retired: false,
+            owners: Vec::new(),
+            notes: None,
+            service_management_reference: None,
+            certificate_file: None,
+            certificate: None,
+            keyvault: None,
+            keyvault_cert: None,
+            mailbox_scope: None,
+        }
+    }
+}
+
+/// A user principal name, `local@domain`: letters, digits and `.-_'` before the `@`, a DNS name
+/// after it; or a user's object id (a GUID). The scripts look a name up and add the user as an
+/// owner of the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Upn(String);
+
+impl Upn {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Given as an object id, not a name to look up.
+    pub fn is_object_id(&self) -> bool {
+        !self.0.contains('@')
+    }
+}
+
+impl std::str::FromStr for Upn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Upn, String> {
+        if s.parse::<crate::guid::Guid>().is_ok() {
+            return Ok(Upn(s.to_ascii_lowercase()));
+        }
+        let bad = || {
+            format!(
+                "owner `{}` is not a user principal name such as admin@contoso.com, nor an object id",
+                s.escape_debug()
+            )
+        };
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        let local_ok = !local.is_empty() && local.chars().all(|c| c.is_ascii_alphanumeric() || "._-'".contains(c));
+        let domain_ok = domain.contains('.')
+            && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        if local_ok && domain_ok && s.len() <= 113 { Ok(Upn(s.to_string())) } else { Err(bad()) }
+    }
+}
+
+/// Text for an app property (`notes`, `serviceManagementReference`): printable, at most 1024
+/// characters (Graph's limit for `notes`), no control or invisible characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FreeText(String);
+
+impl FreeText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for FreeText {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<FreeText, String> {
+        if let Some(c) = s.chars().find(|c| c.is_control() || is_invisible(*c)) {
+            return Err(format!(
+                "`{}` contains the control or invisible character U+{:04X}",
+                s.escape_debug(),
+                c as u32
+            ));
+        }
+        if s.trim().is_empty() || s.chars().count() > 1024 {
+            return Err(format!("`{}` must be 1 to 1024 characters", s.escape_debug()));
+        }
+        Ok(FreeText(s.to_string()))
+    }
+}
+
+/// A Key Vault name or a Key Vault certificate name: letters, digits and `-`, 1 to 127
+/// characters (Key Vault's object-name rule; vault names are 3 to 24 of those).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VaultName(String);
+
+impl VaultName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for VaultName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<VaultName, String> {
+        if !s.is_empty() && s.len() <= 127 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            Ok(VaultName(s.to_string()))
+        } else {
+            Err(format!("`{}` is not a Key Vault name: letters, digits and `-` only", s.escape_debug()))
+        }
+    }
+}
+
+/// Which mailboxes Exchange RBAC for Applications lets the app reach: the members of a
+/// mail-enabled security group (given by its address), or an OPATH recipient filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum MailboxScope {
+    Group(String),
+    Filter(String),
+}
+
+impl std::str::FromStr for MailboxScope {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<MailboxScope, String> {
+        let text: FreeText = s.parse().map_err(|e| format!("mailbox scope {e}"))?;
+        let s = text.as_str().trim();
+        let is_address = !s.contains(char::is_whitespace)
+            && s.split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !s.contains(['\'', '"', '(', ')']));
+        if is_address {
+            Ok(MailboxScope::Group(s.to_string()))
+        } else if s.contains(" -") {
+            Ok(MailboxScope::Filter(s.to_string()))
+        } else {
+            Err(format!(
+                "mailbox scope `{}` is neither a group address (backup-mailboxes@contoso.com) nor a recipient filter \
+                 (\"CustomAttribute1 -eq 'backup'\")",
+                s.escape_debug()
+            ))
         }
     }
 }
@@ -226,6 +380,23 @@ mod tests {
         ] {
             assert!(bad.parse::<SiteUrl>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn owners_are_names_or_object_ids_and_scopes_are_groups_or_filters() {
+        assert!("o'brien@contoso.com".parse::<Upn>().is_ok());
+        let id: Upn = "72F988BF-86F1-41AF-91AB-2D7CD011DB47".parse().expect("object id");
+        assert!(id.is_object_id() && id.as_str() == "72f988bf-86f1-41af-91ab-2d7cd011db47");
+        for bad in ["admin", "a b@contoso.com", "a@contoso", "a@b..com", "$(x)@contoso.com", "a\"b@c.com"] {
+            assert!(bad.parse::<Upn>().is_err(), "{bad}");
+        }
+        assert_eq!("g@contoso.com".parse(), Ok(MailboxScope::Group("g@contoso.com".into())));
+        assert_eq!("CustomAttribute1 -eq 'x'".parse(), Ok(MailboxScope::Filter("CustomAttribute1 -eq 'x'".into())));
+        for bad in ["backup", "", "a\nb -eq 'c'"] {
+            assert!(bad.parse::<MailboxScope>().is_err(), "{bad:?}");
+        }
+        assert!("kv-1".parse::<VaultName>().is_ok() && "kv_1".parse::<VaultName>().is_err());
+        assert!("x".repeat(1025).parse::<FreeText>().is_err() && "a\u{202E}b".parse::<FreeText>().is_err());
     }
 
     #[test]

@@ -98,11 +98,11 @@ fn list_items_that_are_not_strings_are_errors() {
     let tmp = tempfile::tempdir().expect("tmp");
     fs::write(tmp.path().join("v.yaml"), "tenant: contoso\nsites: [1, {a: b}]\n").expect("v");
     let o = timed(tmp.path(), &["render", "corso", "-f", "v.yaml", "--least-privilege"]);
-    input_error(&o, "`sites[0]` is not a URL: each item is a string\n --> v.yaml:2:9");
+    input_error(&o, "`sites[0]` is not a string: each item of `sites` is one\n --> v.yaml:2:9");
     fs::write(tmp.path().join("inv.yaml"), "- tenant: contoso\n  sites: [https://contoso.sharepoint.com, 2]\n")
         .expect("inv");
     let o = timed(tmp.path(), &["render", "corso", "--inventory", "inv.yaml"]);
-    input_error(&o, "`sites[1]` is not a URL");
+    input_error(&o, "`sites[1]` is not a string");
 }
 
 #[test]

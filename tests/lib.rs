@@ -12,6 +12,7 @@ mod hostile;
 mod import;
 mod inventory;
 mod lint;
+mod msp;
 mod placement;
 mod powershell;
 mod runbook;

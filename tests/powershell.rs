@@ -48,6 +48,29 @@ fn all_ps1() -> Vec<(String, String)> {
     ) {
         all.push((format!("kodo-dod/{name}"), text));
     }
+    let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/certificate/test-cert.pem");
+    let msp = [
+        "--owner",
+        "o'brien@contoso.com",
+        "--owner",
+        "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        "--notes",
+        "Managed by Example & Co",
+        "--service-management-reference",
+        "CHG-1",
+        "--mailbox-scope",
+        "backup-mailboxes@contoso.com",
+    ];
+    for (variant, extra) in [("file", ["--certificate-file", cert]), ("vault", ["--keyvault", "kv-1"])] {
+        let mut args: Vec<&str> = msp.to_vec();
+        args.extend(extra);
+        if variant == "vault" {
+            args.extend(["--keyvault-cert", "backup-cert"]);
+        }
+        for (name, text) in ps1_files(kodo.to_str().expect("utf-8"), &args) {
+            all.push((format!("kodo-msp-{variant}/{name}"), text));
+        }
+    }
     all
 }
 

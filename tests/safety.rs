@@ -1120,8 +1120,11 @@ impl ProfileText {
         p.title = self.title.clone();
         p.summary = Some(self.summary.clone());
         p.notes.push(self.note.clone());
-        // A source URL must be a web address: the hostile text goes into its path.
-        let path: String = self.url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+        // A source URL must be a web address: the hostile text goes into its path. Whitespace and
+        // control characters become `-`, not nothing, so that the twin keeps the same length: the
+        // app's notes (which quote the URL) are cut at Graph's 1,024 characters.
+        let path: String =
+            self.url.chars().map(|c| if c.is_whitespace() || c.is_control() { '-' } else { c }).collect();
         p.source.url = format!("https://docs.example.com/{path}");
         let text = serde_yaml::to_string(&p).map_err(|e| e.to_string())?;
         LoadedProfile::parse("hostile.yaml", &text).map_err(|e| format!("refused: {e}"))

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::{Cli, RenderArgs};
 use crate::cloud::Cloud;
-use crate::diagnostic::{Diagnostic, InputError};
+use crate::diagnostic::{Diagnostic, InputError, Location};
 use crate::inventory::{self, Job};
 use crate::job::{self, Setup};
 use crate::layers::Layers;
@@ -84,7 +84,17 @@ pub fn run(
     let Run { loaded, setup, base, default_cloud, inventory: inventory_path } = *run;
     let t0 = std::time::Instant::now();
     let rows = inventory::read(inventory_path)?;
-    let (jobs, problems) = inventory::check(&rows, base, default_cloud);
+    let (mut jobs, mut problems) = inventory::check(&rows, base, default_cloud);
+    jobs.retain_mut(|j| {
+        let at = Location { line: j.line, ..Location::file(inventory_path.display().to_string()) };
+        match super::render::read_certificate(&mut j.values, setup.as_of, Some(at)) {
+            Ok(()) => true,
+            Err(e) => {
+                problems.extend(e.diagnostics);
+                false
+            }
+        }
+    });
     let row_count = rows.len();
     drop(rows);
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id));

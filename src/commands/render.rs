@@ -12,6 +12,7 @@ use crate::layers::{Layers, Raw};
 use crate::output;
 use crate::profile::Profile;
 use crate::render::Templates;
+use crate::values::Values;
 
 #[derive(Serialize)]
 struct Written<'a> {
@@ -58,9 +59,11 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     if args.show_values {
         return show_values(&layers, &loaded.profile, out);
     }
-    let values = layers.to_values()?;
-    // Lint first: errors stop the render before anything is written; warnings go into the bundle.
+    let mut values = layers.to_values()?;
     let as_of = args.as_of.unwrap_or_else(Date::today);
+    let at = layers.get("certificate_file").map(|e| e.location.clone().unwrap_or_else(|| Location::file(&e.origin)));
+    read_certificate(&mut values, as_of, at)?;
+    // Lint first: errors stop the render before anything is written; warnings go into the bundle.
     let setup = job::Setup { catalog: &catalog, templates: &templates, as_of, allow: &args.allow, flavor: args.flavor };
     // --upgrade-from: a delta bundle with only what changes, beside the full one by default.
     let mut old_set = None;
@@ -164,6 +167,15 @@ fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
     if args.include_retired {
         flag("include_retired", "--include-retired", Some("true".into()));
     }
+    flag("notes", "--notes", args.notes.clone());
+    flag("service_management_reference", "--service-management-reference", args.service_management_reference.clone());
+    flag("certificate_file", "--certificate-file", args.certificate_file.as_ref().map(|p| p.display().to_string()));
+    flag("keyvault", "--keyvault", args.keyvault.clone());
+    flag("keyvault_cert", "--keyvault-cert", args.keyvault_cert.clone());
+    flag("mailbox_scope", "--mailbox-scope", args.mailbox_scope.clone());
+    if !args.owner.is_empty() {
+        layers.set("owners", Raw::List(args.owner.clone()), "--owner".into(), Some(Location::file("--owner")));
+    }
     if !args.site.is_empty() {
         layers.set("sites", Raw::List(args.site.clone()), "--site".into(), Some(Location::file("--site")));
     }
@@ -172,6 +184,16 @@ fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
         layers.entries.remove("cloud");
     }
     Ok(layers)
+}
+
+/// Reads and checks `values.certificate_file` (the edge: the core takes the parsed certificate).
+/// Errors name the file and where it was given.
+pub(super) fn read_certificate(values: &mut Values, as_of: Date, at: Option<Location>) -> Result<(), InputError> {
+    let Some(file) = values.certificate_file.clone() else { return Ok(()) };
+    let fail = |message: String| InputError::one(crate::diagnostic::Diagnostic::error(message).at(at.clone()));
+    let bytes = std::fs::read(&file).map_err(|e| fail(format!("cannot read certificate file `{file}`: {e}")))?;
+    values.certificate = Some(crate::certificate::parse(&file, &bytes, as_of).map_err(fail)?);
+    Ok(())
 }
 
 fn show_values(layers: &Layers, profile: &Profile, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -28,7 +28,32 @@ struct Index<'a> {
     retired: &'a crate::retirement::Retired,
     #[serde(skip_serializing_if = "Option::is_none")]
     least_privilege: Option<LeastPrivilege<'a>>,
+    /// With `--certificate-file`: the certificate uploaded (`certificate.pem`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<&'a crate::certificate::Certificate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyvault: Option<KeyVault<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    owners: &'a [String],
+    notes: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_management_reference: Option<&'a str>,
+    /// With `--mailbox-scope`: the Exchange RBAC for Applications roles, in place of Entra grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mailbox_scope: Option<MailboxScope<'a>>,
     warnings: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct KeyVault<'a> {
+    vault: &'a str,
+    certificate: &'a str,
+}
+
+#[derive(Serialize)]
+struct MailboxScope<'a> {
+    scope: &'a crate::values::MailboxScope,
+    roles: Vec<&'a str>,
 }
 
 /// Who made a bundle, from which catalog: the head of every `bundle.json`.
@@ -121,6 +146,21 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
             tenant_wide: l.tenant_wide.iter().map(|(api, name)| crate::plan::PermissionName { api, name }).collect(),
             sites: l.sites.iter().map(|s| s.url.as_str()).collect(),
         }),
+        certificate: match &plan.certificate_source {
+            crate::plan::CertificateSource::File(c) => Some(c),
+            _ => None,
+        },
+        keyvault: match &plan.certificate_source {
+            crate::plan::CertificateSource::KeyVault { vault, name } => Some(KeyVault { vault, certificate: name }),
+            _ => None,
+        },
+        owners: &plan.owners,
+        notes: &plan.app_notes,
+        service_management_reference: plan.service_management_reference.as_deref(),
+        mailbox_scope: plan
+            .mailbox_scope
+            .as_ref()
+            .map(|m| MailboxScope { scope: &m.scope, roles: m.roles.iter().map(|(_, r)| r.as_str()).collect() }),
         warnings,
     };
     super::json_text(&index)

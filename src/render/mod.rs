@@ -24,6 +24,8 @@ pub const MANIFEST: &str = "app-manifest.json";
 pub const APPINV_XML: &str = "appinv-permission-request.xml";
 pub const SHAREPOINT_PS1: &str = "sharepoint-tenant.ps1";
 pub const EXCHANGE_PS1: &str = "exchange-online.ps1";
+/// The public certificate of `--certificate-file`, which the scripts upload.
+pub const CERTIFICATE_PEM: &str = "certificate.pem";
 pub const ENV_SH: &str = "env.sh";
 pub const ENV_PS1: &str = "env.ps1";
 pub const DOTENV: &str = "app.env";
@@ -89,7 +91,12 @@ pub fn file_list(plan: &Plan<'_>) -> Vec<&'static str> {
     if !plan.tenant_settings.is_empty() {
         files.push(SHAREPOINT_PS1);
     }
-    if plan.uses_ews() {
+    if matches!(plan.certificate_source, crate::plan::CertificateSource::File(_))
+        && plan.credential == crate::profile::CredentialKind::Certificate
+    {
+        files.push(CERTIFICATE_PEM);
+    }
+    if plan.uses_ews() || plan.mailbox_scope.is_some() {
         files.push(EXCHANGE_PS1);
     }
     if plan.profile.inputs.via == InputChannel::Environment {
@@ -130,6 +137,10 @@ pub fn render(
     for file in &files {
         let text = match *file {
             MANIFEST => manifest::render(plan),
+            CERTIFICATE_PEM => match &plan.certificate_source {
+                crate::plan::CertificateSource::File(c) => c.pem.clone(),
+                _ => continue,
+            },
             APPINV_XML => view.add_in.as_ref().map(|a| a.xml.clone()).unwrap_or_default(),
             INDEX => continue,
             RUNBOOK => reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH),

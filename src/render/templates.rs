@@ -16,6 +16,7 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("_az.ps1.tera", include_str!("../../templates/_az.ps1.tera")),
     ("_az.sh.tera", include_str!("../../templates/_az.sh.tera")),
     ("_az_end.ps1.tera", include_str!("../../templates/_az_end.ps1.tera")),
+    ("_operations.md.tera", include_str!("../../templates/_operations.md.tera")),
     ("_sites.ps1.tera", include_str!("../../templates/_sites.ps1.tera")),
     ("_sites.sh.tera", include_str!("../../templates/_sites.sh.tera")),
     ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),

@@ -74,6 +74,62 @@ pub struct View<'a> {
     pub retired: &'a crate::retirement::Retired,
     /// The product takes a client secret only (its inputs).
     pub secret_only: bool,
+    /// Users made owners of the app.
+    pub owners: Vec<OwnerView<'a>>,
+    pub app_notes: &'a str,
+    pub service_management_reference: Option<&'a str>,
+    /// The JSON body of `PATCH /applications` that sets notes, reference and the property lock
+    /// on an app that exists.
+    pub app_update_body: String,
+    /// With `--certificate-file`: the certificate uploaded (written to the bundle as `certificate.pem`).
+    pub certificate: Option<CertificateView<'a>>,
+    /// With `--keyvault`: the Key Vault certificate uploaded.
+    pub keyvault: Option<KeyVaultView<'a>>,
+    /// With `--mailbox-scope`: Exchange RBAC for Applications in place of tenant-wide mail grants.
+    pub mailbox_scope: Option<MailboxScopeView<'a>>,
+    /// The Graph application permissions a runner service principal needs to run the scripts.
+    pub runner_permissions: Vec<&'static str>,
+    /// An input of the product takes the certificate file's path.
+    pub uses_certificate_path: bool,
+}
+
+#[derive(Serialize)]
+pub struct OwnerView<'a> {
+    /// As given: a user principal name or an object id.
+    pub name: &'a str,
+    /// Given as an object id: no lookup needed.
+    pub is_id: bool,
+}
+
+#[derive(Serialize)]
+pub struct CertificateView<'a> {
+    pub file: &'a str,
+    pub thumbprint: &'a str,
+    pub not_before: &'a str,
+    pub not_after: &'a str,
+    pub subject: Option<&'a str>,
+    /// The credential's display name on the app, by which a second run finds it.
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct KeyVaultView<'a> {
+    pub vault: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct MailboxScopeView<'a> {
+    /// `group` (a mail-enabled security group's address) or `filter` (a recipient filter).
+    pub kind: &'static str,
+    pub value: &'a str,
+    pub roles: Vec<RoleView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RoleView<'a> {
+    pub permission: &'a str,
+    pub role: &'a str,
 }
 
 #[derive(Clone, Serialize)]
@@ -282,7 +338,43 @@ pub fn build<'a>(
             &plan.app_name,
             profile.app.sign_in_audience.as_str(),
             &super::manifest::required_resource_access(plan),
+            Some(&super::manifest::Hardening::of(plan)),
         ),
+        app_update_body: serde_json::to_string(&super::manifest::Hardening::of(plan)).unwrap_or_default(),
+        owners: plan.owners.iter().map(|o| OwnerView { name: o, is_id: !o.contains('@') }).collect(),
+        app_notes: &plan.app_notes,
+        service_management_reference: plan.service_management_reference.as_deref(),
+        certificate: match &plan.certificate_source {
+            crate::plan::CertificateSource::File(c)
+                if plan.credential == crate::profile::CredentialKind::Certificate =>
+            {
+                Some(CertificateView {
+                    file: &c.file,
+                    thumbprint: &c.thumbprint,
+                    not_before: &c.not_before,
+                    not_after: &c.not_after,
+                    subject: c.subject.as_deref(),
+                    label: format!("m365-runbook {}", c.thumbprint),
+                })
+            }
+            _ => None,
+        },
+        keyvault: match &plan.certificate_source {
+            crate::plan::CertificateSource::KeyVault { vault, name } => Some(KeyVaultView { vault, name }),
+            _ => None,
+        },
+        mailbox_scope: plan.mailbox_scope.as_ref().map(|m| MailboxScopeView {
+            kind: match m.scope {
+                crate::values::MailboxScope::Group(_) => "group",
+                crate::values::MailboxScope::Filter(_) => "filter",
+            },
+            value: match &m.scope {
+                crate::values::MailboxScope::Group(v) | crate::values::MailboxScope::Filter(v) => v,
+            },
+            roles: m.roles.iter().map(|(p, r)| RoleView { permission: p, role: r }).collect(),
+        }),
+        runner_permissions: runner_permissions(plan),
+        uses_certificate_path: profile.inputs.values.iter().any(|i| i.from == InputSource::CertificatePath),
         site_helper: plan
             .least_privilege
             .as_ref()
@@ -294,7 +386,7 @@ pub fn build<'a>(
                     serde_json::json!([{"resourceAppId": graph, "resourceAccess": [{"id": p.id, "type": "Role"}]}]);
                 SiteHelperView {
                     filter: display_name_filter(&name),
-                    create_body: super::manifest::create_body(&name, "AzureADMyOrg", &access),
+                    create_body: super::manifest::create_body(&name, "AzureADMyOrg", &access, None),
                     name,
                     graph_app_id: graph,
                     full_control_id: p.id,
@@ -372,6 +464,20 @@ pub fn build<'a>(
         retired: &plan.retired,
         secret_only: crate::plan::accepted_credentials(profile) == [crate::profile::CredentialKind::Secret],
     }
+}
+
+/// The Microsoft Graph application permissions a runner service principal needs for the
+/// registration script ("Microsoft Graph permissions reference" and each call's reference page:
+/// POST /applications, appRoleAssignedTo, oauth2PermissionGrants, owners, users).
+fn runner_permissions(plan: &Plan<'_>) -> Vec<&'static str> {
+    let mut p = vec!["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All"];
+    if plan.has_delegated() {
+        p.push("DelegatedPermissionGrant.ReadWrite.All");
+    }
+    if plan.owners.iter().any(|o| o.contains('@')) {
+        p.push("User.Read.All");
+    }
+    p
 }
 
 fn input_view<'a>(plan: &Plan<'_>, name: &'a str, from: InputSource) -> InputView<'a> {

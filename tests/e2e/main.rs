@@ -355,3 +355,213 @@ fn upgrade_techarrow_orion() {
 fn upgrade_manageengine_azure_ad() {
     upgrade("manageengine-recoverymanager-plus-azure-ad", "manageengine-recoverymanager-plus-entra-id");
 }
+
+/// With --mailbox-scope, the scoped mail, calendar and contact permissions are neither requested
+/// nor granted in Entra ID (`registered` checks the grants against the manifest, which leaves
+/// them out); a runner signs in with a certificate, and the results line names the secret's key.
+#[test]
+fn mailbox_scope_grants_no_mail_permission_tenant_wide_runner_with_certificate() {
+    let Some(tool) = sandbox::tool() else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let tenant = Tenant::new(&tool, "public", &[], None);
+    let (runner, pem) = make_runner(&tenant, dir.path(), true);
+    let bundle = dir.path().join("bundle");
+    render(
+        &["corso-2023-09", "--tenant", "contoso", "--credential", "secret", "--mailbox-scope", "backup@contoso.com"],
+        &bundle,
+    );
+    let manifest = expect::manifest(&bundle);
+    let mail_read_write = "e2a3a72e-5f79-4c64-b1b1-878b674786c9";
+    assert!(!manifest.to_string().contains(mail_read_write), "Mail.ReadWrite left out");
+    let results = dir.path().join("results.jsonl");
+    let results_s = results.to_str().expect("utf-8").to_string();
+    let env = [
+        ("M365_RUNBOOK_RUNNER_ID", runner.as_str()),
+        ("M365_RUNBOOK_RUNNER_CERT", pem.as_str()),
+        ("M365_RUNBOOK_RESULTS", results_s.as_str()),
+    ];
+    let script = bundle.join("register-app.sh");
+    for n in 1..=2 {
+        let run = tenant.run_env(&["bash".as_ref(), script.as_os_str()], &env);
+        expect::run_ok(&tenant, &run, &format!("mailbox scope run {n}"));
+        let d = tenant.directory();
+        let (app_id, _) = expect::registered(&d, "CorsoApp", &manifest, "secret", n);
+        let by_cert = tenant
+            .requests()
+            .iter()
+            .filter(|r| r["issued"]["appid"] == runner.as_str() && r["issued"]["credential"]["type"] == "certificate")
+            .count();
+        assert!(by_cert >= n, "the runner signed in with its certificate");
+        let text = std::fs::read_to_string(&results).expect("results");
+        let last: serde_json::Value = serde_json::from_str(text.lines().last().expect("a line")).expect("json");
+        let app = &expect::apps_named(&d, "CorsoApp")[0];
+        let secrets = app["passwordCredentials"].as_array().expect("secrets");
+        assert_eq!(last["app_id"], app_id.as_str());
+        assert!(secrets.iter().any(|p| p["keyId"] == last["credential_key_id"]), "the new secret's key id: {last}");
+        assert!(run.stdout.contains("Rotation:") == (n == 2), "older secrets listed for removal on the second run");
+    }
+}
+
+/// Signs in as the admin and makes a runner app with a secret and the Graph application
+/// permissions the runbook lists for unattended runs. Returns (runner app id, secret).
+fn make_runner(tenant: &Tenant, dir: &Path, certificate: bool) -> (String, String) {
+    let script = dir.join("make-runner.sh");
+    std::fs::write(
+        &script,
+        r#"set -euo pipefail
+az login --tenant "$ENTRA_SANDBOX_TENANT_ID" --allow-no-subscriptions --output none
+id=$(az ad app create --display-name 'runner' --query appId --output tsv)
+az ad sp create --id "$id" --output none
+sp=$(az ad sp show --id "$id" --query id --output tsv)
+graph=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 --query id --output tsv)
+for role in Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All User.Read.All; do
+  rid=$(az ad sp show --id 00000003-0000-0000-c000-000000000000 --query "appRoles[?value=='$role'].id" --output tsv)
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$sp" "$graph" "$rid" > "$1.body"
+  az rest --method POST --url "https://graph.microsoft.com/v1.0/servicePrincipals/$graph/appRoleAssignedTo" \
+    --headers Content-Type=application/json --output none --body "@$1.body"
+done
+if [ "$2" = certificate ]; then
+  secret=$(az ad app credential reset --id "$id" --create-cert --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
+else
+  secret=$(az ad app credential reset --id "$id" --query password --output tsv --only-show-errors)
+fi
+printf '%s\n%s\n' "$id" "$secret" > "$1"
+"#,
+    )
+    .expect("script");
+    let out = dir.join("runner.txt");
+    let kind = if certificate { "certificate" } else { "secret" };
+    let run = tenant.run(&["bash".as_ref(), script.as_os_str(), out.as_os_str(), kind.as_ref()]);
+    assert_eq!(run.status, 0, "make the runner: {}\n{}", run.stdout, run.stderr);
+    let text = std::fs::read_to_string(&out).expect("runner.txt");
+    let mut lines = text.lines();
+    (lines.next().expect("id").to_string(), lines.next().expect("secret").to_string())
+}
+
+/// An MSP's registration, unattended: signed in as a runner service principal (secret from the
+/// environment), with an owner, notes, a service management reference and the property lock, the
+/// customer's own certificate uploaded once, and one JSON results line per run.
+#[test]
+fn runner_owner_hardening_and_own_certificate() {
+    let Some(tool) = sandbox::tool() else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let tenant = Tenant::new(&tool, "public", &[], None);
+    let (runner, secret) = make_runner(&tenant, dir.path(), false);
+    let d = tenant.directory();
+    // The sandbox has no /users/{upn} lookup (one user, not listed by Graph): the owner is given
+    // by object id. A name (UPN) is looked up with `az ad user show` first.
+    let admin_id = d["users"][0]["id"].as_str().expect("admin id").to_string();
+
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let o = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=t", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    let thumbprint: String =
+        String::from_utf8_lossy(&o.stdout).split('=').nth(1).expect("fingerprint").trim().replace(':', "");
+
+    let bundle = dir.path().join("bundle");
+    render(
+        &[
+            "kodo-2021-08",
+            "--tenant",
+            "contoso",
+            "--certificate-file",
+            cert.to_str().expect("utf-8"),
+            "--owner",
+            &admin_id,
+            "--notes",
+            "Managed by Example MSP",
+            "--service-management-reference",
+            "CHG-0042",
+        ],
+        &bundle,
+    );
+    assert!(
+        std::fs::read_to_string(bundle.join("certificate.pem")).expect("certificate.pem").contains("BEGIN CERTIFICATE")
+    );
+    let results = dir.path().join("results.jsonl");
+    let results_s = results.to_str().expect("utf-8").to_string();
+    let env = [
+        ("M365_RUNBOOK_RUNNER_ID", runner.as_str()),
+        ("M365_RUNBOOK_RUNNER_SECRET", secret.as_str()),
+        ("M365_RUNBOOK_RESULTS", results_s.as_str()),
+    ];
+    let script = bundle.join("register-app.sh");
+    for n in 1..=2 {
+        let run = tenant.run_env(&["bash".as_ref(), script.as_os_str()], &env);
+        expect::run_ok(&tenant, &run, &format!("runner run {n}"));
+        let d = tenant.directory();
+        let apps = expect::apps_named(&d, "KODO for Cloud");
+        assert_eq!(apps.len(), 1);
+        let app = apps[0];
+        let owners: Vec<&str> = app["owners"].as_array().expect("owners").iter().filter_map(|o| o.as_str()).collect();
+        assert_eq!(owners.iter().filter(|o| **o == admin_id).count(), 1, "the admin is an owner, once: {owners:?}");
+        assert!(app["notes"].as_str().expect("notes").ends_with("Managed by Example MSP"), "{}", app["notes"]);
+        assert!(app["notes"].as_str().expect("notes").contains("kodo-2021-08"));
+        assert_eq!(app["serviceManagementReference"], "CHG-0042");
+        assert_eq!(app["servicePrincipalLockConfiguration"]["isEnabled"], true);
+        assert_eq!(app["servicePrincipalLockConfiguration"]["allProperties"], true);
+        let keys = app["keyCredentials"].as_array().expect("keys");
+        assert_eq!(keys.len(), 1, "the certificate is uploaded once: {keys:#?}");
+        assert_eq!(keys[0]["customKeyIdentifier"].as_str(), Some(thumbprint.as_str()), "the certificate given");
+        assert_eq!(app["passwordCredentials"].as_array().map(Vec::len), Some(0));
+        // Made by the runner: its sign-ins, not the admin's, authenticated the script's calls.
+        let issued_to_runner = tenant.requests().iter().filter(|r| r["issued"]["appid"] == runner.as_str()).count();
+        assert!(issued_to_runner >= n, "the runner signed in");
+
+        let text = std::fs::read_to_string(&results).expect("results file");
+        assert!(!text.contains(&secret), "no secret in the results");
+        let lines: Vec<serde_json::Value> =
+            text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+        assert_eq!(lines.len(), n, "one line per run");
+        let last = &lines[n - 1];
+        let sp =
+            d["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["appId"] == app["appId"]).expect("sp");
+        assert_eq!(last["app_id"], app["appId"]);
+        assert_eq!(last["service_principal_id"], sp["id"]);
+        assert_eq!(last["tenant_id"], d["tenant"]["id"]);
+        assert_eq!(last["credential"], "certificate");
+        assert_eq!(last["credential_key_id"], keys[0]["keyId"]);
+        assert_eq!(
+            last["credential_expires"].as_str().map(|s| &s[..10]),
+            keys[0]["endDateTime"].as_str().map(|s| &s[..10])
+        );
+        if n == 1 {
+            // Someone turns the lock off: the next run turns it on again.
+            let url = format!("https://graph.microsoft.com/v1.0/applications/{}", app["id"].as_str().expect("id"));
+            let o = tenant.run(&[
+                "az".as_ref(),
+                "rest".as_ref(),
+                "--method".as_ref(),
+                "PATCH".as_ref(),
+                "--url".as_ref(),
+                url.as_ref(),
+                "--headers".as_ref(),
+                "Content-Type=application/json".as_ref(),
+                "--body".as_ref(),
+                r#"{"servicePrincipalLockConfiguration": {"isEnabled": false}}"#.as_ref(),
+            ]);
+            assert_eq!(o.status, 0, "{}", o.stderr);
+            assert_eq!(
+                tenant.directory()["applications"]
+                    .as_array()
+                    .expect("apps")
+                    .iter()
+                    .find(|a| a["id"] == app["id"])
+                    .expect("app")["servicePrincipalLockConfiguration"]["isEnabled"],
+                false
+            );
+        }
+    }
+}

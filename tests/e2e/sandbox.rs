@@ -55,7 +55,13 @@ impl Tenant {
 
     /// Any command in the tenant (signed in as the admin once a script has run).
     pub fn run(&self, command: &[&std::ffi::OsStr]) -> Run {
+        self.run_env(command, &[])
+    }
+
+    /// A command with more environment variables (entra-sandbox passes all but AZURE_* on).
+    pub fn run_env(&self, command: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Run {
         let o = Command::new(&self.tool)
+            .envs(env.iter().copied())
             .arg("run")
             .arg("--state")
             .arg(self.state.path())

@@ -25,14 +25,12 @@ if ($AppId -notmatch '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') {
     throw 'give -AppId: the Application (client) ID that register-app printed'
 }
 $AppId = $AppId.ToLowerInvariant()
-
 # The list as one array of lower-case ids, whatever shape it comes in: $null, one
 # comma-separated string, or a collection of strings.
 function ConvertTo-AppIdList($Value) {
     @(@($Value) | Where-Object { $null -ne $_ } | ForEach-Object { "$_" -split ',' } |
             ForEach-Object { $_.Trim().ToLowerInvariant() } | Where-Object { $_ } | Select-Object -Unique)
 }
-
 Connect-ExchangeOnline -ExchangeEnvironmentName 'O365Default' -ShowBanner:$false
 $org = Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy
 if (-not ($org.PSObject.Properties.Name -contains 'EwsAllowedAppIDs')) {

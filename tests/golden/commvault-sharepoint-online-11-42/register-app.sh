@@ -10,6 +10,11 @@
 #
 # Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
+#
+# Unattended: with M365_RUNBOOK_RUNNER_ID and M365_RUNBOOK_RUNNER_SECRET (or M365_RUNBOOK_RUNNER_CERT,
+# a PEM file with key and certificate) set, it signs in as that runner service principal instead
+# of asking; with M365_RUNBOOK_RESULTS set, it appends one JSON line of what it made to that file
+# (tenant, app, service principal, credential key id and expiry; never the secret).
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
@@ -122,9 +127,49 @@ PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
 use_cloud
 
 
+# The key id and end date of the secret the app holds now and did not hold before
+# ($1: the key ids before, one a line), in KEY_ID and KEY_END; OLD_KEYS: the others. Entra may take
+# a few seconds to show a new credential, so this asks again for up to about a minute.
+KEY_ID=''
+KEY_END=''
+OLD_KEYS=''
+find_new_credential() {
+  local attempt rows id end
+  for attempt in 1 2 3 4 5 6; do
+    rows=$(az ad app credential list --id "$APP_ID" --query '[].[keyId, endDateTime]' --output tsv)
+    while IFS=$'\t' read -r id end; do
+      if [ -n "$id" ] && ! grep -qxF -- "$id" <<< "$1"; then
+        KEY_ID=$id
+        KEY_END=$end
+      fi
+    done <<< "$rows"
+    if [ -n "$KEY_ID" ]; then
+      OLD_KEYS=$(cut -f1 <<< "$rows" | grep -vxF -- "$KEY_ID" || true)
+      return 0
+    fi
+    sleep $((attempt * 3))
+  done
+  echo "warning: the new credential does not show on the app yet; its key id is unknown" >&2
+}
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
-# Not through az(): the sign-in prompt must reach the terminal as it comes.
-command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+if [ -n "${M365_RUNBOOK_RUNNER_ID:-}" ]; then
+  # Unattended, as the runner service principal (the runbook lists the permissions it needs).
+  if [ -n "${M365_RUNBOOK_RUNNER_SECRET:-}" ]; then
+    # --password=VALUE: a secret can begin with '-'.
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --password="$M365_RUNBOOK_RUNNER_SECRET" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  elif [ -n "${M365_RUNBOOK_RUNNER_CERT:-}" ]; then
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --certificate "$M365_RUNBOOK_RUNNER_CERT" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  else
+    echo "error: M365_RUNBOOK_RUNNER_ID is set: set M365_RUNBOOK_RUNNER_SECRET or M365_RUNBOOK_RUNNER_CERT too" >&2
+    exit 2
+  fi
+else
+  # Not through az(): the sign-in prompt must reach the terminal as it comes.
+  command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+fi
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
@@ -142,13 +187,17 @@ done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
   # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
   # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
-  printf '%s' '{"displayName":"Commvault SharePoint Online","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"18a4783c-866b-4cc7-a460-3d5e5662c884","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"246dd0d5-5bd0-4def-940b-0421030a5b68","type":"Role"},{"id":"230c1aed-a721-4c5d-9cb4-a90514e508ef","type":"Role"},{"id":"a82116e5-55eb-4c41-a434-62fe8a61c773","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"}]}]}' > "$WORK/app.json"
+  printf '%s' '{"displayName":"Commvault SharePoint Online","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"18a4783c-866b-4cc7-a460-3d5e5662c884","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"246dd0d5-5bd0-4def-940b-0421030a5b68","type":"Role"},{"id":"230c1aed-a721-4c5d-9cb4-a90514e508ef","type":"Role"},{"id":"a82116e5-55eb-4c41-a434-62fe8a61c773","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"}]}],"notes":"Commvault Commvault SharePoint Online (Azure app) 11.42 documentation: registered from m365-runbook profile commvault-sharepoint-online-11-42 (https://documentation.commvault.com/11.42/software/application_permissions_for_azure_app_for_sharepoint_online.html).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app.json"
   APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
     --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
 else
   az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
   echo "Found app '$APP_NAME': $APP_ID; set its API permissions"
+  printf '%s' '{"notes":"Commvault Commvault SharePoint Online (Azure app) 11.42 documentation: registered from m365-runbook profile commvault-sharepoint-online-11-42 (https://documentation.commvault.com/11.42/software/application_permissions_for_azure_app_for_sharepoint_online.html).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app-update.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/applications(appId='$APP_ID')" --headers 'Content-Type=application/json' \
+    --body "@$WORK/app-update.json" --output none
+  echo "Set its notes, service management reference and app instance property lock"
 fi
 
 # 2. The service principal (enterprise application) that consent is granted to.
@@ -178,8 +227,10 @@ RESOURCE_SP=$(az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query 
 grant_app_role "$RESOURCE_SP" '678536fe-1083-478a-9c59-b99265e6b0d3' 'Sites.FullControl.All'
 
 # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+BEFORE=$(az ad app credential list --id "$APP_ID" --query '[].keyId' --output tsv)
 SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
   --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
+find_new_credential "$BEFORE"
 
 echo
 # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
@@ -196,3 +247,17 @@ printf 'Type these values into %s%s:\n' 'Commvault SharePoint Online (Azure app)
 printf '  %s: %s\n' 'Application ID' "$APP_ID"
 printf '  %s: %s\n' 'Directory ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Key value' "$SECRET"
+
+echo
+echo "The new secret: key id ${KEY_ID:-unknown}, valid until ${KEY_END:-unknown}."
+if [ -n "$OLD_KEYS" ]; then
+  echo "Rotation: once the product uses the new one, remove each older secret:"
+  while read -r id; do
+    echo "  az ad app credential delete --id $APP_ID --key-id $id"
+  done <<< "$OLD_KEYS"
+fi
+if [ -n "${M365_RUNBOOK_RESULTS:-}" ]; then
+  # One JSON line per run, for an inventory's collector; every value is a GUID, date or domain.
+  printf '{"profile": "%s", "tenant": "%s", "tenant_id": "%s", "app_id": "%s", "service_principal_id": "%s", "credential": "%s", "credential_key_id": "%s", "credential_expires": "%s"}\n' \
+    'commvault-sharepoint-online-11-42' 'contoso.onmicrosoft.com' "$TENANT_ID" "$APP_ID" "$SP_ID" 'secret' "$KEY_ID" "$KEY_END" >> "$M365_RUNBOOK_RESULTS"
+fi

@@ -9,6 +9,12 @@
 #
 # Needs: az (Azure CLI) 2.37 or later, Windows PowerShell 5.1 or PowerShell 7; sign in as a Global
 # Administrator, or as an Application Administrator together with a Privileged Role Administrator.
+#
+# Unattended: with $Env:M365_RUNBOOK_RUNNER_ID and $Env:M365_RUNBOOK_RUNNER_SECRET (or
+# $Env:M365_RUNBOOK_RUNNER_CERT, a PEM file with key and certificate) set, it signs in as that runner
+# service principal instead of asking; with $Env:M365_RUNBOOK_RESULTS set, it appends one JSON line
+# of what it made to that file (tenant, app, service principal, credential key id and expiry;
+# never the secret).
 $ErrorActionPreference = 'Stop'
 # Run from this folder (for app-manifest.json); the caller's location is restored at the end.
 Push-Location -LiteralPath $PSScriptRoot
@@ -147,10 +153,45 @@ try {
     Use-Cloud
 
 
+    # The key id and end date of the certificate the app holds now and did not hold before
+    # ($Before: the key ids before), and the other key ids. Entra may take a few seconds to show a
+    # new credential, so this asks again for up to about a minute.
+    function Find-NewCredential([string[]] $Before) {
+        foreach ($attempt in 1..6) {
+            $rows = @(az ad app credential list --id $AppId --cert --query '[].[keyId, endDateTime]' --output tsv)
+            Assert-Az 'list the credentials'
+            $new = @($rows | Where-Object { $_ -and $Before -notcontains ($_ -split "`t")[0] })
+            if ($new.Count -gt 0) {
+                $id, $end = ([string] $new[-1]) -split "`t", 2
+                $old = @($rows | Where-Object { $_ } | ForEach-Object { ($_ -split "`t")[0] } | Where-Object { $_ -ne $id })
+                return @{ KeyId = $id; End = $end; Old = $old }
+            }
+            Start-Sleep -Seconds ($attempt * 3)
+        }
+        Write-Warning 'the new credential does not show on the app yet; its key id is unknown'
+        return @{ KeyId = ''; End = ''; Old = @() }
+    }
+
     Write-Host ('Signing in to {0} ({1}) ...' -f $Tenant, 'Microsoft global (commercial)')
-    # Not through the az function: the sign-in prompt must reach the console as it comes.
-    & $AzExe login --tenant $Tenant --allow-no-subscriptions --output none
-    Assert-Az 'sign in'
+    if ($Env:M365_RUNBOOK_RUNNER_ID) {
+        # Unattended, as the runner service principal (the runbook lists the permissions it needs).
+        if ($Env:M365_RUNBOOK_RUNNER_SECRET) {
+            # --password=VALUE: a secret can begin with '-'.
+            az login --service-principal --username $Env:M365_RUNBOOK_RUNNER_ID "--password=$Env:M365_RUNBOOK_RUNNER_SECRET" `
+                --tenant $Tenant --allow-no-subscriptions --output none
+            Assert-Az 'sign in as the runner'
+        } elseif ($Env:M365_RUNBOOK_RUNNER_CERT) {
+            az login --service-principal --username $Env:M365_RUNBOOK_RUNNER_ID --certificate $Env:M365_RUNBOOK_RUNNER_CERT `
+                --tenant $Tenant --allow-no-subscriptions --output none
+            Assert-Az 'sign in as the runner'
+        } else {
+            throw 'M365_RUNBOOK_RUNNER_ID is set: set M365_RUNBOOK_RUNNER_SECRET or M365_RUNBOOK_RUNNER_CERT too'
+        }
+    } else {
+        # Not through the az function: the sign-in prompt must reach the console as it comes.
+        & $AzExe login --tenant $Tenant --allow-no-subscriptions --output none
+        Assert-Az 'sign in'
+    }
     $TenantId = az account show --query tenantId --output tsv
     Assert-Az 'read the tenant id'
 
@@ -170,7 +211,7 @@ try {
         # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
         # builds without doubling quotes, which fails for a name holding ' (role/custom.py).
         $AppId = az rest --method POST --url "$Graph/v1.0/applications" --headers 'Content-Type=application/json' `
-            --body (New-AzArgument '{"displayName":"IBM Storage Protect for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"5b567255-7703-4780-807c-7be8301ae99b","type":"Role"},{"id":"498476ce-e0fe-48b0-b801-37ba7e2685c6","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc50a0fb-09a3-484d-be87-e023b12c6440","type":"Role"},{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]}]}') --query appId --output tsv
+            --body (New-AzArgument '{"displayName":"IBM Storage Protect for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"5b567255-7703-4780-807c-7be8301ae99b","type":"Role"},{"id":"498476ce-e0fe-48b0-b801-37ba7e2685c6","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc50a0fb-09a3-484d-be87-e023b12c6440","type":"Role"},{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]}],"notes":"IBM IBM Storage Protect for Cloud custom apps, current documentation (read December 2026): registered from m365-runbook profile ibm-storage-protect-for-cloud-2026-12 (https://www.ibm.com/docs/en/spfc?topic=apps-api-permissions-required-by-custom).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}') --query appId --output tsv
         Assert-Az 'create the app'
         Write-Host "Created app '$AppName': $AppId"
     } else {
@@ -178,6 +219,10 @@ try {
         az ad app update --id $AppId --required-resource-accesses '@app-manifest.json'
         Assert-Az 'set the API permissions'
         Write-Host "Found app '$AppName': $AppId; set its API permissions"
+        az rest --method PATCH --url "$Graph/v1.0/applications(appId='$AppId')" --headers 'Content-Type=application/json' `
+            --body (New-AzArgument '{"notes":"IBM IBM Storage Protect for Cloud custom apps, current documentation (read December 2026): registered from m365-runbook profile ibm-storage-protect-for-cloud-2026-12 (https://www.ibm.com/docs/en/spfc?topic=apps-api-permissions-required-by-custom).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}') --output none
+        Assert-Az 'set the notes, reference and property lock'
+        Write-Host 'Set its notes, service management reference and app instance property lock'
     }
 
     # 2. The service principal (enterprise application) that consent is granted to.
@@ -222,6 +267,8 @@ try {
     #    certificate; earlier ones stay valid until they expire or you remove them.
     $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
     New-Item -ItemType Directory -Force -Path $certDir | Out-Null
+    $before = @(az ad app credential list --id $AppId --cert --query '[].keyId' --output tsv)
+    Assert-Az 'list the certificates'
     $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
         --query fileWithCertAndPrivateKey --output tsv --only-show-errors
     Assert-Az 'create the certificate'
@@ -244,6 +291,7 @@ try {
     $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
         [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
     Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    $NewCredential = Find-NewCredential $before
 
     Write-Host ''
     # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
@@ -259,6 +307,24 @@ try {
     Write-Host ('Type these values into {0}{1}:' -f 'IBM Storage Protect for Cloud', $shown)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Application (client) ID', $value)
+
+    Write-Host ''
+    Write-Host ('The new certificate: key id {0}, valid until {1}.' -f $NewCredential.KeyId, $NewCredential.End)
+    if ($NewCredential.Old.Count -gt 0) {
+        Write-Host 'Rotation: once the product uses the new one, remove each older certificate:'
+        foreach ($id in $NewCredential.Old) {
+            Write-Host "  az ad app credential delete --id $AppId --key-id $id --cert"
+        }
+    }
+    if ($Env:M365_RUNBOOK_RESULTS) {
+        # One JSON line per run, for an inventory's collector (UTF-8, no BOM); never the secret.
+        $line = [ordered] @{
+            profile = 'ibm-storage-protect-for-cloud-2026-12'; tenant = 'contoso.onmicrosoft.com'; tenant_id = $TenantId; app_id = $AppId
+            service_principal_id = $SpId; credential = 'certificate'
+            credential_key_id = $NewCredential.KeyId; credential_expires = $NewCredential.End
+        } | ConvertTo-Json -Compress
+        [System.IO.File]::AppendAllText($Env:M365_RUNBOOK_RESULTS, $line + "`n", [System.Text.UTF8Encoding]::new($false))
+    }
 } finally {
     # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {

@@ -10,6 +10,11 @@
 #
 # Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
+#
+# Unattended: with M365_RUNBOOK_RUNNER_ID and M365_RUNBOOK_RUNNER_SECRET (or M365_RUNBOOK_RUNNER_CERT,
+# a PEM file with key and certificate) set, it signs in as that runner service principal instead
+# of asking; with M365_RUNBOOK_RESULTS set, it appends one JSON line of what it made to that file
+# (tenant, app, service principal, credential key id and expiry; never the secret).
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
@@ -122,9 +127,49 @@ PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
 use_cloud
 
 
+# The key id and end date of the secret the app holds now and did not hold before
+# ($1: the key ids before, one a line), in KEY_ID and KEY_END; OLD_KEYS: the others. Entra may take
+# a few seconds to show a new credential, so this asks again for up to about a minute.
+KEY_ID=''
+KEY_END=''
+OLD_KEYS=''
+find_new_credential() {
+  local attempt rows id end
+  for attempt in 1 2 3 4 5 6; do
+    rows=$(az ad app credential list --id "$APP_ID" --query '[].[keyId, endDateTime]' --output tsv)
+    while IFS=$'\t' read -r id end; do
+      if [ -n "$id" ] && ! grep -qxF -- "$id" <<< "$1"; then
+        KEY_ID=$id
+        KEY_END=$end
+      fi
+    done <<< "$rows"
+    if [ -n "$KEY_ID" ]; then
+      OLD_KEYS=$(cut -f1 <<< "$rows" | grep -vxF -- "$KEY_ID" || true)
+      return 0
+    fi
+    sleep $((attempt * 3))
+  done
+  echo "warning: the new credential does not show on the app yet; its key id is unknown" >&2
+}
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
-# Not through az(): the sign-in prompt must reach the terminal as it comes.
-command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+if [ -n "${M365_RUNBOOK_RUNNER_ID:-}" ]; then
+  # Unattended, as the runner service principal (the runbook lists the permissions it needs).
+  if [ -n "${M365_RUNBOOK_RUNNER_SECRET:-}" ]; then
+    # --password=VALUE: a secret can begin with '-'.
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --password="$M365_RUNBOOK_RUNNER_SECRET" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  elif [ -n "${M365_RUNBOOK_RUNNER_CERT:-}" ]; then
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --certificate "$M365_RUNBOOK_RUNNER_CERT" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  else
+    echo "error: M365_RUNBOOK_RUNNER_ID is set: set M365_RUNBOOK_RUNNER_SECRET or M365_RUNBOOK_RUNNER_CERT too" >&2
+    exit 2
+  fi
+else
+  # Not through az(): the sign-in prompt must reach the terminal as it comes.
+  command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+fi
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
@@ -142,13 +187,17 @@ done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
   # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
   # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
-  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"},{"id":"a154be20-db9c-4678-8ab7-66f6cc099a59","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}]}' > "$WORK/app.json"
+  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"},{"id":"a154be20-db9c-4678-8ab7-66f6cc099a59","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}],"notes":"Storware KODO for Cloud late 2020 (manual of 2020-11-29): registered from m365-runbook profile kodo-2020-11 (https://storware.gitbook.io/kodo-for-cloud-office365/).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app.json"
   APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
     --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
 else
   az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
   echo "Found app '$APP_NAME': $APP_ID; set its API permissions"
+  printf '%s' '{"notes":"Storware KODO for Cloud late 2020 (manual of 2020-11-29): registered from m365-runbook profile kodo-2020-11 (https://storware.gitbook.io/kodo-for-cloud-office365/).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app-update.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/applications(appId='$APP_ID')" --headers 'Content-Type=application/json' \
+    --body "@$WORK/app-update.json" --output none
+  echo "Set its notes, service management reference and app instance property lock"
 fi
 
 # 2. The service principal (enterprise application) that consent is granted to.
@@ -197,8 +246,10 @@ RESOURCE_SP=$(az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query 
 grant_scopes "$RESOURCE_SP" 'AllSites.FullControl'
 
 # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+BEFORE=$(az ad app credential list --id "$APP_ID" --query '[].keyId' --output tsv)
 SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
   --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
+find_new_credential "$BEFORE"
 
 echo
 # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
@@ -215,3 +266,17 @@ printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
 printf '  %s: %s\n' 'Client secret' "$SECRET"
+
+echo
+echo "The new secret: key id ${KEY_ID:-unknown}, valid until ${KEY_END:-unknown}."
+if [ -n "$OLD_KEYS" ]; then
+  echo "Rotation: once the product uses the new one, remove each older secret:"
+  while read -r id; do
+    echo "  az ad app credential delete --id $APP_ID --key-id $id"
+  done <<< "$OLD_KEYS"
+fi
+if [ -n "${M365_RUNBOOK_RESULTS:-}" ]; then
+  # One JSON line per run, for an inventory's collector; every value is a GUID, date or domain.
+  printf '{"profile": "%s", "tenant": "%s", "tenant_id": "%s", "app_id": "%s", "service_principal_id": "%s", "credential": "%s", "credential_key_id": "%s", "credential_expires": "%s"}\n' \
+    'kodo-2020-11' 'contoso.onmicrosoft.com' "$TENANT_ID" "$APP_ID" "$SP_ID" 'secret' "$KEY_ID" "$KEY_END" >> "$M365_RUNBOOK_RESULTS"
+fi

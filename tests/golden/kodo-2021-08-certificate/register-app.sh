@@ -10,6 +10,11 @@
 #
 # Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
+#
+# Unattended: with M365_RUNBOOK_RUNNER_ID and M365_RUNBOOK_RUNNER_SECRET (or M365_RUNBOOK_RUNNER_CERT,
+# a PEM file with key and certificate) set, it signs in as that runner service principal instead
+# of asking; with M365_RUNBOOK_RESULTS set, it appends one JSON line of what it made to that file
+# (tenant, app, service principal, credential key id and expiry; never the secret).
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
@@ -124,15 +129,59 @@ PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
 use_cloud
 
 
+# The key id and end date of the certificate the app holds now and did not hold before
+# ($1: the key ids before, one a line), in KEY_ID and KEY_END; OLD_KEYS: the others. Entra may take
+# a few seconds to show a new credential, so this asks again for up to about a minute.
+KEY_ID=''
+KEY_END=''
+OLD_KEYS=''
+find_new_credential() {
+  local attempt rows id end
+  for attempt in 1 2 3 4 5 6; do
+    rows=$(az ad app credential list --id "$APP_ID" --cert --query '[].[keyId, endDateTime]' --output tsv)
+    while IFS=$'\t' read -r id end; do
+      if [ -n "$id" ] && ! grep -qxF -- "$id" <<< "$1"; then
+        KEY_ID=$id
+        KEY_END=$end
+      fi
+    done <<< "$rows"
+    if [ -n "$KEY_ID" ]; then
+      OLD_KEYS=$(cut -f1 <<< "$rows" | grep -vxF -- "$KEY_ID" || true)
+      return 0
+    fi
+    sleep $((attempt * 3))
+  done
+  echo "warning: the new credential does not show on the app yet; its key id is unknown" >&2
+}
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
-# Not through az(): the sign-in prompt must reach the terminal as it comes.
-command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+if [ -n "${M365_RUNBOOK_RUNNER_ID:-}" ]; then
+  # Unattended, as the runner service principal (the runbook lists the permissions it needs).
+  if [ -n "${M365_RUNBOOK_RUNNER_SECRET:-}" ]; then
+    # --password=VALUE: a secret can begin with '-'.
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --password="$M365_RUNBOOK_RUNNER_SECRET" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  elif [ -n "${M365_RUNBOOK_RUNNER_CERT:-}" ]; then
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --certificate "$M365_RUNBOOK_RUNNER_CERT" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  else
+    echo "error: M365_RUNBOOK_RUNNER_ID is set: set M365_RUNBOOK_RUNNER_SECRET or M365_RUNBOOK_RUNNER_CERT too" >&2
+    exit 2
+  fi
+else
+  # Not through az(): the sign-in prompt must reach the terminal as it comes.
+  command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+fi
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
 APP_ID='11111111-2222-3333-4444-555555555555'
 az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
 echo "Set the API permissions of app $APP_ID"
+printf '%s' '{"notes":"Storware KODO for Cloud 4.x (manual from 2021-08-31): registered from m365-runbook profile kodo-2021-08-certificate (https://storware.gitbook.io/kodo-for-cloud-office365/deployment/microsoft-365-organization-management/configure-microsoft-365-access).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app-update.json"
+az rest --method PATCH --url "$GRAPH/v1.0/applications(appId='$APP_ID')" --headers 'Content-Type=application/json' \
+  --body "@$WORK/app-update.json" --output none
+echo "Set its notes, service management reference and app instance property lock"
 
 # 2. The service principal (enterprise application) that consent is granted to.
 SP_ID=$(az ad sp list --filter "appId eq '$APP_ID'" --query '[0].id' --output tsv)
@@ -207,6 +256,7 @@ grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadW
 #    run adds a new certificate; earlier ones stay valid until they expire or you remove them.
 umask 077
 mkdir -p -- "$CERT_DIR"
+BEFORE=$(az ad app credential list --id "$APP_ID" --cert --query '[].keyId' --output tsv)
 CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
   --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
 PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
@@ -214,6 +264,7 @@ mv -- "$CREATED" "$PEM_FILE"
 chmod 600 -- "$PEM_FILE"
 THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
 echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+find_new_credential "$BEFORE"
 
 echo
 # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
@@ -231,3 +282,17 @@ printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
 printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
 printf '  %s: %s\n' 'Certificate (PEM)' "$PEM_FILE"
+
+echo
+echo "The new certificate: key id ${KEY_ID:-unknown}, valid until ${KEY_END:-unknown}."
+if [ -n "$OLD_KEYS" ]; then
+  echo "Rotation: once the product uses the new one, remove each older certificate:"
+  while read -r id; do
+    echo "  az ad app credential delete --id $APP_ID --key-id $id --cert"
+  done <<< "$OLD_KEYS"
+fi
+if [ -n "${M365_RUNBOOK_RESULTS:-}" ]; then
+  # One JSON line per run, for an inventory's collector; every value is a GUID, date or domain.
+  printf '{"profile": "%s", "tenant": "%s", "tenant_id": "%s", "app_id": "%s", "service_principal_id": "%s", "credential": "%s", "credential_key_id": "%s", "credential_expires": "%s"}\n' \
+    'kodo-2021-08-certificate' 'fabrikam.onmicrosoft.com' "$TENANT_ID" "$APP_ID" "$SP_ID" 'certificate' "$KEY_ID" "$KEY_END" >> "$M365_RUNBOOK_RESULTS"
+fi

@@ -10,6 +10,11 @@
 #
 # Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
+#
+# Unattended: with M365_RUNBOOK_RUNNER_ID and M365_RUNBOOK_RUNNER_SECRET (or M365_RUNBOOK_RUNNER_CERT,
+# a PEM file with key and certificate) set, it signs in as that runner service principal instead
+# of asking; with M365_RUNBOOK_RESULTS set, it appends one JSON line of what it made to that file
+# (tenant, app, service principal, credential key id and expiry; never the secret).
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
@@ -122,9 +127,49 @@ PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
 use_cloud
 
 
+# The key id and end date of the secret the app holds now and did not hold before
+# ($1: the key ids before, one a line), in KEY_ID and KEY_END; OLD_KEYS: the others. Entra may take
+# a few seconds to show a new credential, so this asks again for up to about a minute.
+KEY_ID=''
+KEY_END=''
+OLD_KEYS=''
+find_new_credential() {
+  local attempt rows id end
+  for attempt in 1 2 3 4 5 6; do
+    rows=$(az ad app credential list --id "$APP_ID" --query '[].[keyId, endDateTime]' --output tsv)
+    while IFS=$'\t' read -r id end; do
+      if [ -n "$id" ] && ! grep -qxF -- "$id" <<< "$1"; then
+        KEY_ID=$id
+        KEY_END=$end
+      fi
+    done <<< "$rows"
+    if [ -n "$KEY_ID" ]; then
+      OLD_KEYS=$(cut -f1 <<< "$rows" | grep -vxF -- "$KEY_ID" || true)
+      return 0
+    fi
+    sleep $((attempt * 3))
+  done
+  echo "warning: the new credential does not show on the app yet; its key id is unknown" >&2
+}
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'US Government GCC High'
-# Not through az(): the sign-in prompt must reach the terminal as it comes.
-command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+if [ -n "${M365_RUNBOOK_RUNNER_ID:-}" ]; then
+  # Unattended, as the runner service principal (the runbook lists the permissions it needs).
+  if [ -n "${M365_RUNBOOK_RUNNER_SECRET:-}" ]; then
+    # --password=VALUE: a secret can begin with '-'.
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --password="$M365_RUNBOOK_RUNNER_SECRET" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  elif [ -n "${M365_RUNBOOK_RUNNER_CERT:-}" ]; then
+    az login --service-principal --username "$M365_RUNBOOK_RUNNER_ID" --certificate "$M365_RUNBOOK_RUNNER_CERT" \
+      --tenant "$TENANT" --allow-no-subscriptions --output none
+  else
+    echo "error: M365_RUNBOOK_RUNNER_ID is set: set M365_RUNBOOK_RUNNER_SECRET or M365_RUNBOOK_RUNNER_CERT too" >&2
+    exit 2
+  fi
+else
+  # Not through az(): the sign-in prompt must reach the terminal as it comes.
+  command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+fi
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
@@ -142,13 +187,17 @@ done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
   # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
   # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
-  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"bd61925e-3bf4-4d62-bc0b-06b06c96d95c","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}' > "$WORK/app.json"
+  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"bd61925e-3bf4-4d62-bc0b-06b06c96d95c","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}],"notes":"Storware KODO for Cloud 4.x (manual from 2021-08-31): registered from m365-runbook profile kodo-2021-08 (https://storware.gitbook.io/kodo-for-cloud-office365/deployment/microsoft-365-organization-management/configure-microsoft-365-access).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app.json"
   APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
     --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
 else
   az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
   echo "Found app '$APP_NAME': $APP_ID; set its API permissions"
+  printf '%s' '{"notes":"Storware KODO for Cloud 4.x (manual from 2021-08-31): registered from m365-runbook profile kodo-2021-08 (https://storware.gitbook.io/kodo-for-cloud-office365/deployment/microsoft-365-organization-management/configure-microsoft-365-access).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}' > "$WORK/app-update.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/applications(appId='$APP_ID')" --headers 'Content-Type=application/json' \
+    --body "@$WORK/app-update.json" --output none
+  echo "Set its notes, service management reference and app instance property lock"
 fi
 
 # 2. The service principal (enterprise application) that consent is granted to.
@@ -213,8 +262,10 @@ grant_app_role "$RESOURCE_SP" '20d37865-089c-4dee-8c41-6967602d4ac8' 'Sites.Sele
 grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadWrite.All'
 
 # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+BEFORE=$(az ad app credential list --id "$APP_ID" --query '[].keyId' --output tsv)
 SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
   --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
+find_new_credential "$BEFORE"
 
 # Sites.Selected: the app gets fullcontrol on each site listed. Granting a site permission needs
 #    Sites.FullControl.All, which the Azure CLI's own sign-in never carries (its token has no
@@ -330,6 +381,20 @@ printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
 printf '  %s: %s\n' 'Client secret' "$SECRET"
+
+echo
+echo "The new secret: key id ${KEY_ID:-unknown}, valid until ${KEY_END:-unknown}."
+if [ -n "$OLD_KEYS" ]; then
+  echo "Rotation: once the product uses the new one, remove each older secret:"
+  while read -r id; do
+    echo "  az ad app credential delete --id $APP_ID --key-id $id"
+  done <<< "$OLD_KEYS"
+fi
+if [ -n "${M365_RUNBOOK_RESULTS:-}" ]; then
+  # One JSON line per run, for an inventory's collector; every value is a GUID, date or domain.
+  printf '{"profile": "%s", "tenant": "%s", "tenant_id": "%s", "app_id": "%s", "service_principal_id": "%s", "credential": "%s", "credential_key_id": "%s", "credential_expires": "%s"}\n' \
+    'kodo-2021-08' 'contoso.onmicrosoft.us' "$TENANT_ID" "$APP_ID" "$SP_ID" 'secret' "$KEY_ID" "$KEY_END" >> "$M365_RUNBOOK_RESULTS"
+fi
 if [ "$SITES_DONE" != yes ]; then
   echo >&2
   echo "error: the site permissions (step 5) are not all granted; everything else is done. Run this script again to finish them." >&2

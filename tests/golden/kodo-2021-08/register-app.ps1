@@ -9,6 +9,12 @@
 #
 # Needs: az (Azure CLI) 2.37 or later, Windows PowerShell 5.1 or PowerShell 7; sign in as a Global
 # Administrator, or as an Application Administrator together with a Privileged Role Administrator.
+#
+# Unattended: with $Env:M365_RUNBOOK_RUNNER_ID and $Env:M365_RUNBOOK_RUNNER_SECRET (or
+# $Env:M365_RUNBOOK_RUNNER_CERT, a PEM file with key and certificate) set, it signs in as that runner
+# service principal instead of asking; with $Env:M365_RUNBOOK_RESULTS set, it appends one JSON line
+# of what it made to that file (tenant, app, service principal, credential key id and expiry;
+# never the secret).
 $ErrorActionPreference = 'Stop'
 # Run from this folder (for app-manifest.json); the caller's location is restored at the end.
 Push-Location -LiteralPath $PSScriptRoot
@@ -146,10 +152,45 @@ try {
     Use-Cloud
 
 
+    # The key id and end date of the secret the app holds now and did not hold before
+    # ($Before: the key ids before), and the other key ids. Entra may take a few seconds to show a
+    # new credential, so this asks again for up to about a minute.
+    function Find-NewCredential([string[]] $Before) {
+        foreach ($attempt in 1..6) {
+            $rows = @(az ad app credential list --id $AppId --query '[].[keyId, endDateTime]' --output tsv)
+            Assert-Az 'list the credentials'
+            $new = @($rows | Where-Object { $_ -and $Before -notcontains ($_ -split "`t")[0] })
+            if ($new.Count -gt 0) {
+                $id, $end = ([string] $new[-1]) -split "`t", 2
+                $old = @($rows | Where-Object { $_ } | ForEach-Object { ($_ -split "`t")[0] } | Where-Object { $_ -ne $id })
+                return @{ KeyId = $id; End = $end; Old = $old }
+            }
+            Start-Sleep -Seconds ($attempt * 3)
+        }
+        Write-Warning 'the new credential does not show on the app yet; its key id is unknown'
+        return @{ KeyId = ''; End = ''; Old = @() }
+    }
+
     Write-Host ('Signing in to {0} ({1}) ...' -f $Tenant, 'Microsoft global (commercial)')
-    # Not through the az function: the sign-in prompt must reach the console as it comes.
-    & $AzExe login --tenant $Tenant --allow-no-subscriptions --output none
-    Assert-Az 'sign in'
+    if ($Env:M365_RUNBOOK_RUNNER_ID) {
+        # Unattended, as the runner service principal (the runbook lists the permissions it needs).
+        if ($Env:M365_RUNBOOK_RUNNER_SECRET) {
+            # --password=VALUE: a secret can begin with '-'.
+            az login --service-principal --username $Env:M365_RUNBOOK_RUNNER_ID "--password=$Env:M365_RUNBOOK_RUNNER_SECRET" `
+                --tenant $Tenant --allow-no-subscriptions --output none
+            Assert-Az 'sign in as the runner'
+        } elseif ($Env:M365_RUNBOOK_RUNNER_CERT) {
+            az login --service-principal --username $Env:M365_RUNBOOK_RUNNER_ID --certificate $Env:M365_RUNBOOK_RUNNER_CERT `
+                --tenant $Tenant --allow-no-subscriptions --output none
+            Assert-Az 'sign in as the runner'
+        } else {
+            throw 'M365_RUNBOOK_RUNNER_ID is set: set M365_RUNBOOK_RUNNER_SECRET or M365_RUNBOOK_RUNNER_CERT too'
+        }
+    } else {
+        # Not through the az function: the sign-in prompt must reach the console as it comes.
+        & $AzExe login --tenant $Tenant --allow-no-subscriptions --output none
+        Assert-Az 'sign in'
+    }
     $TenantId = az account show --query tenantId --output tsv
     Assert-Az 'read the tenant id'
 
@@ -169,7 +210,7 @@ try {
         # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
         # builds without doubling quotes, which fails for a name holding ' (role/custom.py).
         $AppId = az rest --method POST --url "$Graph/v1.0/applications" --headers 'Content-Type=application/json' `
-            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"a82116e5-55eb-4c41-a434-62fe8a61c773","type":"Role"},{"id":"0c0bf378-bf22-4481-8f81-9e89a9b4960a","type":"Role"},{"id":"332a536c-c7ef-4017-ab91-336970924f0d","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"9bff6588-13f2-4c48-bbf2-ddab62256b36","type":"Role"},{"id":"d13f72ca-a275-4b96-b789-48ebcc4da984","type":"Role"},{"id":"fbcd29d2-fcca-4405-aded-518d457caae4","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}') --query appId --output tsv
+            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"a82116e5-55eb-4c41-a434-62fe8a61c773","type":"Role"},{"id":"0c0bf378-bf22-4481-8f81-9e89a9b4960a","type":"Role"},{"id":"332a536c-c7ef-4017-ab91-336970924f0d","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"9bff6588-13f2-4c48-bbf2-ddab62256b36","type":"Role"},{"id":"d13f72ca-a275-4b96-b789-48ebcc4da984","type":"Role"},{"id":"fbcd29d2-fcca-4405-aded-518d457caae4","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}],"notes":"Storware KODO for Cloud 4.x (manual from 2021-08-31): registered from m365-runbook profile kodo-2021-08 (https://storware.gitbook.io/kodo-for-cloud-office365/deployment/microsoft-365-organization-management/configure-microsoft-365-access).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}') --query appId --output tsv
         Assert-Az 'create the app'
         Write-Host "Created app '$AppName': $AppId"
     } else {
@@ -177,6 +218,10 @@ try {
         az ad app update --id $AppId --required-resource-accesses '@app-manifest.json'
         Assert-Az 'set the API permissions'
         Write-Host "Found app '$AppName': $AppId; set its API permissions"
+        az rest --method PATCH --url "$Graph/v1.0/applications(appId='$AppId')" --headers 'Content-Type=application/json' `
+            --body (New-AzArgument '{"notes":"Storware KODO for Cloud 4.x (manual from 2021-08-31): registered from m365-runbook profile kodo-2021-08 (https://storware.gitbook.io/kodo-for-cloud-office365/deployment/microsoft-365-organization-management/configure-microsoft-365-access).","servicePrincipalLockConfiguration":{"isEnabled":true,"allProperties":true}}') --output none
+        Assert-Az 'set the notes, reference and property lock'
+        Write-Host 'Set its notes, service management reference and app instance property lock'
     }
 
     # 2. The service principal (enterprise application) that consent is granted to.
@@ -253,9 +298,12 @@ try {
     Grant-AppRole -ResourceSp $resourceSp -Role '741f803b-c850-494e-b5df-cde7c675a1ca' -Name 'User.ReadWrite.All'
 
     # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $before = @(az ad app credential list --id $AppId --query '[].keyId' --output tsv)
+    Assert-Az 'list the secrets'
     $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
         --years $CredentialYears --query password --output tsv --only-show-errors
     Assert-Az 'create the client secret'
+    $NewCredential = Find-NewCredential $before
 
     Write-Host ''
     # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
@@ -275,6 +323,24 @@ try {
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
     $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
+
+    Write-Host ''
+    Write-Host ('The new secret: key id {0}, valid until {1}.' -f $NewCredential.KeyId, $NewCredential.End)
+    if ($NewCredential.Old.Count -gt 0) {
+        Write-Host 'Rotation: once the product uses the new one, remove each older secret:'
+        foreach ($id in $NewCredential.Old) {
+            Write-Host "  az ad app credential delete --id $AppId --key-id $id"
+        }
+    }
+    if ($Env:M365_RUNBOOK_RESULTS) {
+        # One JSON line per run, for an inventory's collector (UTF-8, no BOM); never the secret.
+        $line = [ordered] @{
+            profile = 'kodo-2021-08'; tenant = 'contoso.onmicrosoft.com'; tenant_id = $TenantId; app_id = $AppId
+            service_principal_id = $SpId; credential = 'secret'
+            credential_key_id = $NewCredential.KeyId; credential_expires = $NewCredential.End
+        } | ConvertTo-Json -Compress
+        [System.IO.File]::AppendAllText($Env:M365_RUNBOOK_RESULTS, $line + "`n", [System.Text.UTF8Encoding]::new($false))
+    }
 } finally {
     # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
