@@ -104,7 +104,11 @@ fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String,
 /// Registers with `old`, then runs the upgrade bundle to `new` twice: the app then holds old and
 /// new permissions together (the upgrade removes nothing), each consented, and no new credential.
 fn upgrade(old: &str, new: &str) {
-    let Some((tenant, dir, name, credential)) = register_twice(&Case { profile: old, ..Case::default() }) else {
+    // The old app as the old page had it registered, retired steps included: the upgrade bundle's
+    // manifest is the old profile's permissions (retired ones too) and the new ones together.
+    let Some((tenant, dir, name, credential)) =
+        register_twice(&Case { profile: old, extra: &["--include-retired"], ..Case::default() })
+    else {
         return;
     };
     let up = dir.path().join("upgrade");
