@@ -369,6 +369,14 @@ pub struct RenderArgs {
     #[arg(long, value_name = "URL", requires = "least_privilege")]
     pub site: Vec<String>,
 
+    /// Only what these workloads need (format 2 tags): exchange, onedrive, sharepoint, teams, groups, planner, directory; comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub workloads: Vec<String>,
+
+    /// Leave out what only these uses need (format 2 tags): backup or restore; comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub without: Vec<String>,
+
     /// Folder to write the bundle to (default: out/PROFILE/TENANT).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -9,7 +9,7 @@ use serde_yaml::Value as Yaml;
 
 use crate::diagnostic::{Diagnostic, InputError, Location};
 use crate::guid::Guid;
-use crate::profile::CredentialKind;
+use crate::profile::{CredentialKind, Selection, Usage, Workload};
 use crate::suggest;
 use crate::tenant::TenantName;
 use crate::values::{AppName, SecretYears, SiteUrl, Values};
@@ -26,7 +26,12 @@ pub const KEYS: &[&str] = &[
     "cloud",
     "least_privilege",
     "sites",
+    "workloads",
+    "without",
 ];
+
+/// Keys that take a list (a YAML sequence, or items separated by `,` in `--set`).
+pub const LIST_KEYS: &[&str] = &["sites", "workloads", "without"];
 
 /// One value as written, and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,7 +86,7 @@ pub fn raw_from_yaml(key: &str, value: Yaml) -> Option<Raw> {
         Yaml::String(s) => Some(Raw::Text(s)),
         Yaml::Bool(b) => Some(Raw::Text(b.to_string())),
         Yaml::Number(n) => Some(Raw::Text(n.to_string())),
-        Yaml::Sequence(items) if key == "sites" => {
+        Yaml::Sequence(items) if LIST_KEYS.contains(&key) => {
             Some(Raw::List(items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect()))
         }
         _ => None,
@@ -150,7 +155,7 @@ impl Layers {
             match item.split_once('=') {
                 Some((key, value)) if KEYS.contains(&key.trim()) => {
                     let key = key.trim();
-                    let raw = if key == "sites" {
+                    let raw = if LIST_KEYS.contains(&key) {
                         Raw::List(Raw::Text(value.to_string()).list())
                     } else {
                         Raw::Text(value.to_string())
@@ -240,6 +245,42 @@ impl Layers {
                 }
             }
         }
+        let mut selection = Selection::default();
+        if let Some(e) = self.get("workloads") {
+            let mut wanted = Vec::new();
+            for w in e.raw.list() {
+                match w.parse::<Workload>() {
+                    Ok(w) if !wanted.contains(&w) => wanted.push(w),
+                    Ok(_) => {}
+                    Err(why) => problems.push(
+                        Diagnostic::error(format!("`workloads`: {why}"))
+                            .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone())))),
+                    ),
+                }
+            }
+            wanted.sort();
+            selection.workloads = Some(wanted);
+        }
+        if let Some(e) = self.get("without") {
+            for u in e.raw.list() {
+                match u.parse::<Usage>() {
+                    Ok(u) if !selection.without.contains(&u) => selection.without.push(u),
+                    Ok(_) => {}
+                    Err(why) => problems.push(
+                        Diagnostic::error(format!("`without`: {why}"))
+                            .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone())))),
+                    ),
+                }
+            }
+            selection.without.sort();
+            if selection.without.len() == Usage::ALL.len() {
+                problems.push(
+                    Diagnostic::error("`without`: leaving out every use leaves only untagged rows")
+                        .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone()))))
+                        .help("leave out `backup` or `restore`, not both"),
+                );
+            }
+        }
         if tenant.is_none() && self.get("tenant").is_none() {
             problems.push(
                 Diagnostic::error("no tenant given")
@@ -257,6 +298,7 @@ impl Layers {
                 cloud,
                 least_privilege,
                 sites,
+                selection,
             }),
             _ => Err(InputError::new(problems)),
         }

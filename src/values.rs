@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::guid::Guid;
-use crate::profile::CredentialKind;
+use crate::profile::{CredentialKind, Selection};
 use crate::tenant::TenantName;
 
 /// Values for one render, each already validated (see the `FromStr` of each type).
@@ -28,6 +28,9 @@ pub struct Values {
     /// Sites to grant with `least_privilege`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<SiteUrl>,
+    /// Only the rows of these workloads, without these uses (format 2 tags).
+    #[serde(skip_serializing_if = "Selection::is_all")]
+    pub selection: Selection,
 }
 
 impl Values {
@@ -42,6 +45,7 @@ impl Values {
             cloud: None,
             least_privilege: false,
             sites: Vec::new(),
+            selection: Selection::default(),
         }
     }
 }

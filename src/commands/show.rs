@@ -28,7 +28,7 @@ pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<()
     let set = super::profiles(cli)?;
     let loaded = set.resolve(&args.profile)?;
     let catalog = super::catalog(cli)?;
-    let (apis, _warnings) = resolve_permissions(&loaded, &catalog)?;
+    let apis = resolve_permissions(&loaded, &catalog)?.apis;
     let p = &loaded.profile;
     let permissions = crate::plan::permission_rows(&apis, true);
     match args.format {

@@ -59,12 +59,33 @@ struct Entry {
     compiled: OnceLock<Result<Tera, Box<Diagnostic>>>,
 }
 
-fn compile(name: &str, origin: &str, text: &str) -> Result<Tera, Box<Diagnostic>> {
+/// Partials (names starting with `_`) are added to every template, for `{% include %}`; they
+/// are not files of a bundle themselves.
+pub fn is_partial(name: &str) -> bool {
+    name.starts_with('_')
+}
+
+fn compile(name: &str, origin: &str, text: &str, partials: &[(&str, &str, &str)]) -> Result<Tera, Box<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
     register_filters(&mut tera);
+    for (pname, porigin, ptext) in partials {
+        if *pname != name {
+            tera.add_raw_template(pname, ptext).map_err(|e| Box::new(template_error(porigin, ptext, &e)))?;
+        }
+    }
     tera.add_raw_template(name, text).map_err(|e| Box::new(template_error(origin, text, &e)))?;
     Ok(tera)
+}
+
+impl Templates {
+    fn partials(&self) -> Vec<(&str, &str, &str)> {
+        self.entries
+            .iter()
+            .filter(|e| is_partial(e.name))
+            .map(|e| (e.name, e.origin.as_str(), e.text.as_str()))
+            .collect()
+    }
 }
 
 impl Templates {
@@ -86,23 +107,35 @@ impl Templates {
             .collect();
         if let Some(dir) = dir {
             unknown_overrides(dir)?;
-            let mut problems = Vec::new();
-            for entry in &mut entries {
+            let mut overridden = Vec::new();
+            for (i, entry) in entries.iter_mut().enumerate() {
                 let path = dir.join(entry.name);
                 if path.is_file() {
                     entry.text = fs::read_to_string(&path)
                         .map_err(|e| InputError::msg(format!("cannot read template `{}`: {e}", path.display())))?;
                     entry.origin = path.display().to_string();
-                    let result = compile(entry.name, &entry.origin, &entry.text);
-                    if let Err(d) = &result {
-                        problems.push((**d).clone());
-                    }
-                    let _ = entry.compiled.set(result);
+                    overridden.push(i);
                 }
+            }
+            let templates = Templates { entries };
+            let partials = templates.partials();
+            let mut problems = Vec::new();
+            let mut compiled = Vec::new();
+            for &i in &overridden {
+                let entry = &templates.entries[i];
+                let result = compile(entry.name, &entry.origin, &entry.text, &partials);
+                if let Err(d) = &result {
+                    problems.push((**d).clone());
+                }
+                compiled.push((i, result));
             }
             if !problems.is_empty() {
                 return Err(InputError::new(problems));
             }
+            for (i, result) in compiled {
+                let _ = templates.entries[i].compiled.set(result);
+            }
+            return Ok(templates);
         }
         Ok(Templates { entries })
     }
@@ -116,7 +149,7 @@ impl Templates {
             .ok_or_else(|| InputError::msg(format!("internal error: no template `{name}`")))?;
         let tera = entry
             .compiled
-            .get_or_init(|| compile(name, &entry.origin, &entry.text))
+            .get_or_init(|| compile(name, &entry.origin, &entry.text, &self.partials()))
             .as_ref()
             .map_err(|d| InputError::one((**d).clone()))?;
         tera.render(name, context)
@@ -253,8 +286,10 @@ mod tests {
 
     #[test]
     fn every_builtin_template_compiles() {
+        let partials: Vec<(&str, &str, &str)> =
+            BUILTIN_TEMPLATES.iter().filter(|(n, _)| is_partial(n)).map(|(n, t)| (*n, *n, *t)).collect();
         for (name, text) in BUILTIN_TEMPLATES {
-            if let Err(d) = compile(name, name, text) {
+            if let Err(d) = compile(name, name, text, &partials) {
                 panic!("{d}");
             }
         }
