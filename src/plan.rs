@@ -292,7 +292,7 @@ pub fn unresolved_diagnostic(
     let d = match problem {
         Unresolved::UnknownApi { suggestion } => {
             let d = Diagnostic::error(format!("unknown API `{}`", api.escape_debug()))
-                .note("known APIs: Microsoft Graph, Office 365 SharePoint Online, Office 365 Exchange Online, Azure Active Directory Graph (or their app ids)");
+                .note("known APIs: Microsoft Graph, Office 365 SharePoint Online, Office 365 Exchange Online, Azure Active Directory Graph, Office 365 Management APIs, Microsoft Information Protection Sync Service (or their app ids; `m365-runbook catalog info` lists them)");
             match suggestion {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d,
