@@ -14,6 +14,9 @@ use crate::quote;
 /// Built-in templates: (name, text). The name is the file written, plus `.tera`.
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),
+    ("_directory-roles.ps1.tera", include_str!("../../templates/_directory-roles.ps1.tera")),
+    ("_directory-roles.sh.tera", include_str!("../../templates/_directory-roles.sh.tera")),
+    ("_exchange-user-roles.ps1.tera", include_str!("../../templates/_exchange-user-roles.ps1.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
     ("docs-index.md.tera", include_str!("../../templates/docs-index.md.tera")),
     ("env.ps1.tera", include_str!("../../templates/env.ps1.tera")),
