@@ -152,6 +152,11 @@ impl PlannedPermission {
     pub fn usage(&self) -> Vec<Usage> {
         union(&self.rows, |t| &t.usage)
     }
+
+    /// Whether every selection that keeps `other` keeps this one too.
+    pub fn covers(&self, other: &PlannedPermission) -> bool {
+        other.rows.iter().all(|o| self.rows.iter().any(|r| r.covers(o)))
+    }
 }
 
 /// The union of one tag list over rows, sorted; empty if any row leaves it empty (all).

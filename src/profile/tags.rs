@@ -125,6 +125,14 @@ impl Tags {
     pub fn is_empty(&self) -> bool {
         self.workloads.is_empty() && self.usage.is_empty()
     }
+
+    /// Whether every selection that keeps a row tagged `other` keeps a row tagged `self` too.
+    pub fn covers(&self, other: &Tags) -> bool {
+        fn within<T: PartialEq>(wide: &[T], narrow: &[T]) -> bool {
+            wide.is_empty() || (!narrow.is_empty() && narrow.iter().all(|x| wide.contains(x)))
+        }
+        within(&self.workloads, &other.workloads) && within(&self.usage, &other.usage)
+    }
 }
 
 /// What `render --workloads A,B --without restore` keeps.
@@ -280,6 +288,18 @@ mod tests {
         assert!(s.keeps_any([tags(&[Workload::Sharepoint], &[]), tags(&[Workload::Exchange], &[])].iter()));
         assert_eq!(s.describe(), "workloads exchange, teams; without restore");
         assert!(Selection::default().is_all());
+    }
+
+    #[test]
+    fn a_row_covers_another_when_every_selection_keeping_the_other_keeps_it() {
+        let all = Tags::default();
+        let exchange_backup = tags(&[Workload::Exchange], &[Usage::Backup]);
+        let exchange = tags(&[Workload::Exchange], &[]);
+        assert!(all.covers(&exchange_backup));
+        assert!(exchange.covers(&exchange_backup));
+        assert!(!exchange_backup.covers(&exchange));
+        assert!(!exchange_backup.covers(&all));
+        assert!(!tags(&[], &[Usage::Restore]).covers(&exchange_backup));
     }
 
     #[test]

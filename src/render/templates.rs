@@ -17,6 +17,8 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("_directory-roles.ps1.tera", include_str!("../../templates/_directory-roles.ps1.tera")),
     ("_directory-roles.sh.tera", include_str!("../../templates/_directory-roles.sh.tera")),
     ("_exchange-user-roles.ps1.tera", include_str!("../../templates/_exchange-user-roles.ps1.tera")),
+    ("_other-apps.sh.tera", include_str!("../../templates/_other-apps.sh.tera")),
+    ("_sign-in-settings.sh.tera", include_str!("../../templates/_sign-in-settings.sh.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
     ("docs-index.md.tera", include_str!("../../templates/docs-index.md.tera")),
     ("env.ps1.tera", include_str!("../../templates/env.ps1.tera")),

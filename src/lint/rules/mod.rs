@@ -10,6 +10,7 @@ mod legacy_auth;
 mod redundant;
 mod resolution;
 mod retired_api;
+mod retired_exchange_role;
 mod secret_lifetime;
 mod sharepoint_add_in;
 mod sharepoint_secret;
@@ -28,6 +29,7 @@ pub static RULES: &[&Rule] = &[
     &resolution::WRONG_CASE,
     &resolution::WRONG_TYPE,
     &retired_api::RULE,
+    &retired_exchange_role::RULE,
     &sharepoint_add_in::RULE,
     &legacy_auth::RULE,
     &ews_full_access::RULE,
