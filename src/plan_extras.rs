@@ -110,12 +110,13 @@ pub fn select_permissions(apis: &mut Vec<PlannedApi>, selection: &Selection, omi
         return;
     }
     for api in apis.iter_mut() {
-        api.permissions.retain(|p| {
-            let keep = selection.keeps_any(p.rows.iter());
-            if !keep {
+        api.permissions.retain_mut(|p| {
+            // Only the rows selected say what the permission is for in this bundle.
+            p.rows.retain(|r| selection.keeps(r));
+            if p.rows.is_empty() {
                 omitted.push(format!("{app}{} {} ({})", api.resource.display_name, p.data.name, p.kind));
             }
-            keep
+            !p.rows.is_empty()
         });
     }
     apis.retain(|a| !a.permissions.is_empty());
@@ -133,12 +134,12 @@ pub fn build<'a>(
     let mut planned_apps = Vec::new();
     for (app, mut apis) in profile.apps.iter().zip(apps) {
         if !selection.keeps(&app.tags()) {
-            omitted.push(format!("app `{}` ({})", app.display_name, app.slug));
+            omitted.push(format!("app {} ({})", app.display_name, app.slug));
             continue;
         }
         select_permissions(&mut apis, selection, &mut omitted, &format!("{}: ", app.slug));
         if apis.is_empty() {
-            omitted.push(format!("app `{}` ({}): none of its permissions is selected", app.display_name, app.slug));
+            omitted.push(format!("app {} ({}): none of its permissions is selected", app.display_name, app.slug));
             continue;
         }
         planned_apps.push(PlannedApp {
