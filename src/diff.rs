@@ -194,9 +194,7 @@ fn compare_apis(old: &[PlannedApi], new: &[PlannedApi]) -> Vec<ApiDiff> {
         apis.iter()
             .filter(|a| a.resource.app_id == app_id)
             .flat_map(|a| {
-                a.permissions
-                    .iter()
-                    .map(|p| (p.kind, p.data.name.to_string(), p.data.id.to_string(), tags_text(p)))
+                a.permissions.iter().map(|p| (p.kind, p.data.name.to_string(), p.data.id.to_string(), tags_text(p)))
             })
             .collect()
     };
@@ -578,7 +576,14 @@ impl ProfileDiff {
                     }
                 }
                 for t in &api.retagged {
-                    let _ = writeln!(out, "\n- Tags of {} {}: {} → {}", md(&api.api), code(&t.name), md(&t.from), md(&t.to));
+                    let _ = writeln!(
+                        out,
+                        "\n- Tags of {} {}: {} → {}",
+                        md(&api.api),
+                        code(&t.name),
+                        md(&t.from),
+                        md(&t.to)
+                    );
                 }
             }
         }

@@ -349,7 +349,15 @@ pub fn resolve_permissions(loaded: &LoadedProfile, catalog: &Catalog) -> Result<
 pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
     let profile = &loaded.profile;
     let mut r = Resolution::default();
-    r.apis = resolve_groups(loaded, catalog, &profile.permissions, "permissions", &Tags::default(), &mut r.errors, &mut r.warnings);
+    r.apis = resolve_groups(
+        loaded,
+        catalog,
+        &profile.permissions,
+        "permissions",
+        &Tags::default(),
+        &mut r.errors,
+        &mut r.warnings,
+    );
     for (k, app) in profile.apps.iter().enumerate() {
         let apis = resolve_groups(
             loaded,

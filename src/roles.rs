@@ -149,9 +149,14 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), DIRECTORY_ROLES.len());
         for r in DIRECTORY_ROLES {
-            assert!(r.template_id.parse::<crate::guid::Guid>().is_ok() && r.template_id == r.template_id.to_lowercase());
+            assert!(
+                r.template_id.parse::<crate::guid::Guid>().is_ok() && r.template_id == r.template_id.to_lowercase()
+            );
         }
-        assert_eq!(directory_role("Global Reader").map(|r| r.template_id), Some("f2ef992c-3afb-46b9-b7cf-a126ee74c451"));
+        assert_eq!(
+            directory_role("Global Reader").map(|r| r.template_id),
+            Some("f2ef992c-3afb-46b9-b7cf-a126ee74c451")
+        );
     }
 
     #[test]

@@ -145,7 +145,12 @@ fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
         layers.set("sites", Raw::List(args.site.clone()), "--site".into(), Some(Location::file("--site")));
     }
     if !args.workloads.is_empty() {
-        layers.set("workloads", Raw::List(args.workloads.clone()), "--workloads".into(), Some(Location::file("--workloads")));
+        layers.set(
+            "workloads",
+            Raw::List(args.workloads.clone()),
+            "--workloads".into(),
+            Some(Location::file("--workloads")),
+        );
     }
     if !args.without.is_empty() {
         layers.set("without", Raw::List(args.without.clone()), "--without".into(), Some(Location::file("--without")));

@@ -22,7 +22,9 @@ fn writes(name: &str) -> &'static str {
         "docs-index.md.tera" => "the index page of `docs` (README.md, or index.md for Docusaurus)",
         "runbook.md.tera" => "runbook.md, and each page of `docs`",
         "upgrade.md.tera" => "upgrade.md: the runbook of `render --upgrade-from`",
-        "_directory-roles.sh.tera" | "_directory-roles.ps1.tera" => "a part of register-app: directory role assignments",
+        "_directory-roles.sh.tera" | "_directory-roles.ps1.tera" => {
+            "a part of register-app: directory role assignments"
+        }
         "_exchange-user-roles.ps1.tera" => "a part of exchange-online.ps1: roles for the product's user account",
         "_other-apps.sh.tera" => "a part of register-app.sh: the product's further apps",
         "_sign-in-settings.sh.tera" => "a part of register-app.sh: redirect URIs, public client flows",

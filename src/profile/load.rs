@@ -202,12 +202,7 @@ impl LoadedProfile {
             }
             return;
         }
-        self.check_app_extras(
-            "app",
-            p.app.redirect_uris.as_ref(),
-            &p.app.directory_roles,
-            out,
-        );
+        self.check_app_extras("app", p.app.redirect_uris.as_ref(), &p.app.directory_roles, out);
         let mut slugs: Vec<&str> = Vec::new();
         let mut names: Vec<&str> = vec![p.app.display_name.as_str()];
         for (k, app) in p.apps.iter().enumerate() {
@@ -235,7 +230,9 @@ impl LoadedProfile {
             }
             names.push(&app.display_name);
             if app.permissions.is_empty() {
-                out.push(self.error(&format!("{at}.permissions"), "an app needs at least one API in `permissions`".into()));
+                out.push(
+                    self.error(&format!("{at}.permissions"), "an app needs at least one API in `permissions`".into()),
+                );
             }
             self.check_app_extras(&at, app.redirect_uris.as_ref(), &app.directory_roles, out);
         }
@@ -353,9 +350,9 @@ fn format2_fields(p: &Profile) -> Vec<String> {
 /// A web redirect URI: https, or http on localhost (Microsoft's rule for web platforms).
 fn web_redirect(uri: &str) -> Result<(), String> {
     plain_uri(uri)?;
-    let local = ["http://localhost", "http://127.0.0.1"].iter().any(|p| {
-        uri.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-    });
+    let local = ["http://localhost", "http://127.0.0.1"]
+        .iter()
+        .any(|p| uri.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
     if uri.starts_with("https://") && uri.len() > "https://".len() || local {
         Ok(())
     } else {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use builtin::{BUILTIN_PROFILES, BuiltinProfile, find_builtin};
 pub use load::{LoadedProfile, LoadedProfileRef, ProfileSet};
-pub use tags::{PermissionEntry, Selection, Tags, TaggedPermission, Usage, Workload};
+pub use tags::{PermissionEntry, Selection, TaggedPermission, Tags, Usage, Workload};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

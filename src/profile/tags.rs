@@ -94,7 +94,11 @@ fn unknown(what: &str, s: &str, known: &[&'static str]) -> String {
 impl FromStr for Workload {
     type Err = String;
     fn from_str(s: &str) -> Result<Workload, String> {
-        Workload::ALL.iter().copied().find(|w| w.as_str() == s).ok_or_else(|| unknown("workload", s, &Workload::names()))
+        Workload::ALL
+            .iter()
+            .copied()
+            .find(|w| w.as_str() == s)
+            .ok_or_else(|| unknown("workload", s, &Workload::names()))
     }
 }
 
@@ -180,11 +184,33 @@ impl Selection {
 }
 
 /// One permission as listed: a bare name, or (format 2) a mapping with its own tags.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PermissionEntry {
     Name(String),
     Tagged(TaggedPermission),
+}
+
+// By hand rather than `untagged`: a mistake inside a mapping is then reported as what it is
+// (`unknown field `workload``, at its line), not as "did not match any variant".
+impl<'de> Deserialize<'de> for PermissionEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PermissionEntry, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PermissionEntry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a permission name, or a mapping with `name` and optional `workloads`, `usage`, `purpose`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PermissionEntry, E> {
+                Ok(PermissionEntry::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PermissionEntry, A::Error> {
+                TaggedPermission::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(PermissionEntry::Tagged)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -239,7 +265,9 @@ impl PermissionEntry {
     pub fn renamed(&self, name: &str) -> PermissionEntry {
         match self {
             PermissionEntry::Name(_) => PermissionEntry::Name(name.to_string()),
-            PermissionEntry::Tagged(t) => PermissionEntry::Tagged(TaggedPermission { name: name.to_string(), ..t.clone() }),
+            PermissionEntry::Tagged(t) => {
+                PermissionEntry::Tagged(TaggedPermission { name: name.to_string(), ..t.clone() })
+            }
         }
     }
 

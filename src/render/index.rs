@@ -161,7 +161,12 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
                     .map(|r| ExchangeRoleIndex {
                         role: r.role.name,
                         purpose: r.purpose,
-                        retirement: r.role.retirement.iter().map(|m| Milestone { date: m.date, event: m.event }).collect(),
+                        retirement: r
+                            .role
+                            .retirement
+                            .iter()
+                            .map(|m| Milestone { date: m.date, event: m.event })
+                            .collect(),
                     })
                     .collect(),
                 public_folders: plan.extras.public_folders,

@@ -411,7 +411,11 @@ pub fn build<'a>(
 }
 
 fn join_or_all<T: std::fmt::Display>(items: &[T]) -> String {
-    if items.is_empty() { "all".to_string() } else { items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") }
+    if items.is_empty() {
+        "all".to_string()
+    } else {
+        items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    }
 }
 
 fn api_views(apis: &[crate::plan::PlannedApi]) -> Vec<ApiView<'_>> {
@@ -462,10 +466,7 @@ fn tagged_rows<'a>(app: Option<&'a str>, apis: &'a [crate::plan::PlannedApi]) ->
 }
 
 fn role_views(roles: &[crate::plan_extras::PlannedRole]) -> Vec<RoleView<'_>> {
-    roles
-        .iter()
-        .map(|r| RoleView { name: r.name, template_id: r.template_id, purpose: r.purpose.as_deref() })
-        .collect()
+    roles.iter().map(|r| RoleView { name: r.name, template_id: r.template_id, purpose: r.purpose.as_deref() }).collect()
 }
 
 fn redirect_view(uris: Option<&crate::profile::RedirectUris>) -> Option<RedirectView<'_>> {
