@@ -53,7 +53,14 @@ pub struct LeastPrivilege {
     /// The Graph site-permission role matching the broadest permission replaced.
     pub role: &'static str,
     pub sites: Vec<SiteUrl>,
+    /// Microsoft Graph's Sites.FullControl.All application permission, which the scripts' helper
+    /// app holds for as long as it takes to grant the sites (Graph's `POST /sites/{id}/permissions`
+    /// needs it; az's own delegated token has no Sites scope).
+    pub granter: Option<(&'static str, &'static PermissionData)>,
 }
+
+/// Microsoft Graph's app id.
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 const SITE_LEVELS: &[(&str, &str)] = &[
     ("Sites.Read.All", "read"),
@@ -88,7 +95,11 @@ fn narrow_sites(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> Option<LeastPri
             api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
         }
     }
-    if replaced.is_empty() { None } else { Some(LeastPrivilege { replaced, role: SITE_LEVELS[level].1, sites }) }
+    if replaced.is_empty() {
+        None
+    } else {
+        Some(LeastPrivilege { replaced, role: SITE_LEVELS[level].1, sites, granter: None })
+    }
 }
 
 const SHAREPOINT: &str = "00000003-0000-0ff1-ce00-000000000000";
@@ -492,7 +503,12 @@ pub fn resolve<'a>(
     let mut omitted = Vec::new();
     plan_extras::select_permissions(&mut main, &selection, &mut omitted, "");
     let mut apis = main;
-    let least_privilege = if values.least_privilege { narrow_sites(&mut apis, values.sites.clone()) } else { None };
+    let mut least_privilege = if values.least_privilege { narrow_sites(&mut apis, values.sites.clone()) } else { None };
+    if let Some(l) = least_privilege.as_mut() {
+        l.granter = catalog
+            .resource(GRAPH_APP_ID)
+            .and_then(|graph| graph.get(Kind::Application, "Sites.FullControl.All").map(|p| (graph.app_id, p)));
+    }
     let extras = plan_extras::build(profile, apps, credential, &selection, omitted);
 
     let app_name =

@@ -129,13 +129,12 @@ fn least_privilege_swaps_tenant_wide_sites_for_selected_with_a_grant_per_site() 
     assert_eq!(manifest.as_array().map(Vec::len), Some(3));
     let sh = r.bundle.get("register-app.sh").expect("sh");
     assert!(sh.contains("SITE_ROLE='fullcontrol'"));
-    assert!(
-        sh.contains("grant_site 'contoso.sharepoint.us' '/sites/finance'")
-            && sh.contains("grant_site 'contoso.sharepoint.us' '/'"),
-        "{sh}"
-    );
+    assert!(sh.contains("done <<< 'contoso.sharepoint.us /sites/finance\ncontoso.sharepoint.us /'"), "{sh}");
     let ps = r.bundle.get("register-app.ps1").expect("ps1");
-    assert!(ps.contains("Grant-Site -SiteHost 'contoso.sharepoint.us' -SitePath '/sites/finance'"));
+    assert!(
+        ps.contains("$Sites = @(@('contoso.sharepoint.us', '/sites/finance'), @('contoso.sharepoint.us', '/'))"),
+        "{ps}"
+    );
     assert!(
         r.bundle.get("runbook.md").expect("md").contains("**Least privilege.** This bundle asks for `Sites.Selected`")
     );

@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+/// The UTF-8 byte-order mark, as a character.
+pub const BOM: char = '\u{feff}';
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bundle {
     files: BTreeMap<String, BundleFile>,
@@ -15,7 +18,13 @@ pub struct BundleFile {
 }
 
 impl Bundle {
-    pub fn insert(&mut self, path: &str, text: String, executable: bool) {
+    /// Adds a file. PowerShell files get a UTF-8 byte-order mark: without one, Windows PowerShell
+    /// 5.1 reads a script as ANSI, and `Société` in a value becomes `SociÃ©tÃ©`
+    /// (learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding).
+    pub fn insert(&mut self, path: &str, mut text: String, executable: bool) {
+        if path.ends_with(".ps1") && !text.starts_with(BOM) {
+            text.insert(0, BOM);
+        }
         self.files.insert(path.to_string(), BundleFile { text, executable });
     }
 

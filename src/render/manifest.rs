@@ -46,3 +46,20 @@ pub fn render(plan: &Plan<'_>) -> String {
 pub fn render_apis(apis: &[crate::plan::PlannedApi]) -> String {
     super::json_text(&of_apis(apis))
 }
+
+/// The body of Graph's `POST /applications` that creates the app: its name, audience and
+/// permissions. The scripts create apps this way, not with `az ad app create`, because az 2.91
+/// first lists apps with `startswith(displayName,'NAME')` built without doubling quotes
+/// (azure-cli `role/custom.py`, `create_application` -> `list_applications`), so a name such as
+/// `O'Brien Backup` fails there with "Invalid filter clause".
+pub fn create_body(display_name: &str, sign_in_audience: &str, access: &impl Serialize) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body<'a, A: Serialize> {
+        display_name: &'a str,
+        sign_in_audience: &'a str,
+        required_resource_access: &'a A,
+    }
+    serde_json::to_string(&Body { display_name, sign_in_audience, required_resource_access: access })
+        .unwrap_or_default()
+}

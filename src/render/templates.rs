@@ -13,6 +13,10 @@ use crate::quote;
 
 /// Built-in templates: (name, text). The name is the file written, plus `.tera`.
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("_az.ps1.tera", include_str!("../../templates/_az.ps1.tera")),
+    ("_az.sh.tera", include_str!("../../templates/_az.sh.tera")),
+    ("_sites.ps1.tera", include_str!("../../templates/_sites.ps1.tera")),
+    ("_sites.sh.tera", include_str!("../../templates/_sites.sh.tera")),
     ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),
     ("_directory-roles.ps1.tera", include_str!("../../templates/_directory-roles.ps1.tera")),
     ("_directory-roles.sh.tera", include_str!("../../templates/_directory-roles.sh.tera")),
@@ -64,8 +68,8 @@ struct Entry {
     compiled: OnceLock<Result<Tera, Box<Diagnostic>>>,
 }
 
-/// Partials (names starting with `_`) are added to every template, for `{% include %}`; they
-/// are not files of a bundle themselves.
+/// A partial (`_NAME.tera`) is no file of its own: templates of its language take it in with
+/// `{% include "_NAME.tera" %}`, so that the scripts share one copy of their common steps.
 pub fn is_partial(name: &str) -> bool {
     name.starts_with('_')
 }
@@ -74,23 +78,14 @@ fn compile(name: &str, origin: &str, text: &str, partials: &[(&str, &str, &str)]
     let mut tera = Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
     register_filters(&mut tera);
-    for (pname, porigin, ptext) in partials {
-        if *pname != name {
-            tera.add_raw_template(pname, ptext).map_err(|e| Box::new(template_error(porigin, ptext, &e)))?;
+    for (partial, partial_origin, partial_text) in partials {
+        if *partial != name && text.contains(partial) {
+            tera.add_raw_template(partial, partial_text)
+                .map_err(|e| Box::new(template_error(partial_origin, partial_text, &e)))?;
         }
     }
     tera.add_raw_template(name, text).map_err(|e| Box::new(template_error(origin, text, &e)))?;
     Ok(tera)
-}
-
-impl Templates {
-    fn partials(&self) -> Vec<(&str, &str, &str)> {
-        self.entries
-            .iter()
-            .filter(|e| is_partial(e.name))
-            .map(|e| (e.name, e.origin.as_str(), e.text.as_str()))
-            .collect()
-    }
 }
 
 impl Templates {
@@ -112,6 +107,7 @@ impl Templates {
             .collect();
         if let Some(dir) = dir {
             unknown_overrides(dir)?;
+            let mut problems = Vec::new();
             let mut overridden = Vec::new();
             for (i, entry) in entries.iter_mut().enumerate() {
                 let path = dir.join(entry.name);
@@ -122,25 +118,22 @@ impl Templates {
                     overridden.push(i);
                 }
             }
-            let templates = Templates { entries };
-            let partials = templates.partials();
-            let mut problems = Vec::new();
-            let mut compiled = Vec::new();
+            let partials = partials_of(&entries);
+            let mut results = Vec::new();
             for &i in &overridden {
-                let entry = &templates.entries[i];
+                let entry = &entries[i];
                 let result = compile(entry.name, &entry.origin, &entry.text, &partials);
                 if let Err(d) = &result {
                     problems.push((**d).clone());
                 }
-                compiled.push((i, result));
+                results.push((i, result));
+            }
+            for (i, result) in results {
+                let _ = entries[i].compiled.set(result);
             }
             if !problems.is_empty() {
                 return Err(InputError::new(problems));
             }
-            for (i, result) in compiled {
-                let _ = templates.entries[i].compiled.set(result);
-            }
-            return Ok(templates);
         }
         Ok(Templates { entries })
     }
@@ -154,12 +147,16 @@ impl Templates {
             .ok_or_else(|| InputError::msg(format!("internal error: no template `{name}`")))?;
         let tera = entry
             .compiled
-            .get_or_init(|| compile(name, &entry.origin, &entry.text, &self.partials()))
+            .get_or_init(|| compile(name, &entry.origin, &entry.text, &partials_of(&self.entries)))
             .as_ref()
             .map_err(|d| InputError::one((**d).clone()))?;
         tera.render(name, context)
             .map_err(|e| InputError::one(Diagnostic::error(format!("template `{name}` failed: {}", error_chain(&e)))))
     }
+}
+
+fn partials_of(entries: &[Entry]) -> Vec<(&str, &str, &str)> {
+    entries.iter().filter(|e| is_partial(e.name)).map(|e| (e.name, e.origin.as_str(), e.text.as_str())).collect()
 }
 
 /// A file in the overrides folder that matches no template is most likely a typo.

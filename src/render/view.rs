@@ -31,6 +31,12 @@ pub struct View<'a> {
     pub client_id: Option<String>,
     pub sign_in_tenant: String,
     pub app_name: &'a str,
+    /// The OData `$filter` that finds the app by its exact name, quotes doubled.
+    pub app_filter: String,
+    /// The JSON body of Graph's `POST /applications` that creates the app.
+    pub app_create_body: String,
+    /// The short-lived app that grants site permissions under `--least-privilege`.
+    pub site_helper: Option<SiteHelperView>,
     pub sign_in_audience: &'static str,
     pub credential: &'static str,
     pub secret_years: u8,
@@ -166,6 +172,23 @@ pub struct LeastPrivilegeView<'a> {
     pub replaced: Vec<ReplacedView<'a>>,
     pub role: &'a str,
     pub sites: &'a [crate::values::SiteUrl],
+    pub site_count: usize,
+    /// One `HOST PATH` line per site, for the scripts' loop.
+    pub site_lines: String,
+}
+
+#[derive(Serialize)]
+pub struct SiteHelperView {
+    pub name: String,
+    pub filter: String,
+    pub create_body: String,
+    pub graph_app_id: &'static str,
+    pub full_control_id: &'static str,
+}
+
+/// An OData string literal test of `displayName`: `'` is written `''` (OData ABNF, `SQUOTE-in-string`).
+pub fn display_name_filter(name: &str) -> String {
+    format!("displayName eq '{}'", name.replace('\'', "''"))
 }
 
 #[derive(Serialize)]
@@ -304,6 +327,26 @@ pub fn build<'a>(
         client_id: plan.client_id.as_ref().map(ToString::to_string),
         sign_in_tenant: plan.sign_in_tenant(),
         app_name: &plan.app_name,
+        app_filter: display_name_filter(&plan.app_name),
+        app_create_body: super::manifest::create_body(
+            &plan.app_name,
+            profile.app.sign_in_audience.as_str(),
+            &super::manifest::required_resource_access(plan),
+        ),
+        site_helper: plan.least_privilege.as_ref().filter(|l| !l.sites.is_empty()).and_then(|l| l.granter).map(
+            |(graph, p)| {
+                let name = format!("{} (site grants)", plan.app_name);
+                let access =
+                    serde_json::json!([{"resourceAppId": graph, "resourceAccess": [{"id": p.id, "type": "Role"}]}]);
+                SiteHelperView {
+                    filter: display_name_filter(&name),
+                    create_body: super::manifest::create_body(&name, "AzureADMyOrg", &access),
+                    name,
+                    graph_app_id: graph,
+                    full_control_id: p.id,
+                }
+            },
+        ),
         sign_in_audience: profile.app.sign_in_audience.as_str(),
         credential: plan.credential.as_str(),
         secret_years: plan.secret_years.get(),
@@ -354,6 +397,8 @@ pub fn build<'a>(
             replaced: l.replaced.iter().map(|(api, name)| ReplacedView { api, name }).collect(),
             role: l.role,
             sites: &l.sites,
+            site_count: l.sites.len(),
+            site_lines: l.sites.iter().map(|s| format!("{} {}", s.host, s.path)).collect::<Vec<_>>().join("\n"),
         }),
         exchange_ews: plan.uses_ews(),
         certificate_by_default: plan.credential == crate::profile::CredentialKind::Certificate

@@ -10,20 +10,123 @@
 # Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an Application
 # Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
+cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
 TENANT='contoso.onmicrosoft.com'
 APP_NAME='CorsoApp'
+# The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
+APP_FILTER='displayName eq '\''CorsoApp'\'''
 GRAPH='https://graph.microsoft.com'
 
+# A private work folder for az's error output and request files, removed on exit, when the Azure
+# CLI is also pointed back at the cloud it was using before this script.
+WORK=$(mktemp -d)
+PREVIOUS_CLOUD=''
+finish() {
+  if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureCloud' ]; then
+    command az cloud set --name "$PREVIOUS_CLOUD" || true
+  fi
+  rm -rf -- "$WORK"
+}
+trap finish EXIT
+
+# Microsoft Entra ID copies a new object to its replicas within seconds, sometimes minutes; until
+# then reads and references to it fail ("Designing for eventual consistency for Microsoft Entra",
+# learn.microsoft.com/entra/identity-platform/howto-build-services-resilient-to-metadata-refresh;
+# Graph: "known issues: replication delays"). Every az call of this script goes through this
+# function, which retries those errors, and only those, up to 7 times (about 2 minutes in all).
+TRANSIENT="does not reference a valid application object|Request_ResourceNotFound|does not exist or one of its queried reference-property objects are not present|AADSTS700016|AADSTS7000215|AADSTS7000229|Either scp or roles claim need to be present"
+az() {
+  local attempt=1 delay=2 rc
+  while :; do
+    rc=0
+    command az "$@" 2> "$WORK/az.err" || rc=$?
+    if [ "$rc" -eq 0 ] || [ "$attempt" -ge 7 ] || ! grep -qE -- "$TRANSIENT" "$WORK/az.err"; then
+      cat -- "$WORK/az.err" >&2
+      return "$rc"
+    fi
+    printf '  (Entra ID has not replicated the change yet: trying again in %s s)\n' "$delay" >&2
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$((delay < 16 ? delay * 2 : 30))
+  done
+}
+
+# Points az (the session in $AZURE_CONFIG_DIR) at Microsoft global (commercial).
+use_cloud() {
+  az cloud set --name 'AzureCloud' --output none
+}
+
+# Admin consent for one application permission: an app role assignment made through Microsoft
+# Graph (this works in every cloud; `az ad app permission admin-consent` does not). Grants that
+# exist ($ASSIGNED) are kept; a grant made meanwhile ("already exists") counts as made.
+ASSIGNED=''
+grant_app_role() {
+  local resource_sp=$1 role=$2 name=$3
+  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
+    echo "  already granted: $name"
+    return
+  fi
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$SP_ID" "$resource_sp" "$role" > "$WORK/body.json"
+  if az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none; then
+    echo "  granted: $name"
+  elif grep -qF 'Permission being assigned already exists on the object' "$WORK/az.err"; then
+    echo "  already granted: $name"
+  else
+    exit 1
+  fi
+}
+
+# Admin consent for delegated permissions: one grant per API for all users. Scopes granted
+# earlier (by anyone) are kept: the grant becomes the union.
+grant_scopes() {
+  local resource_sp=$1 grant scope name
+  shift
+  grant=$(az rest --method GET \
+    --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
+    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+  if [ -z "$grant" ]; then
+    printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
+      "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"
+    az rest --method POST --url "$GRAPH/v1.0/oauth2PermissionGrants" --headers 'Content-Type=application/json' \
+      --body "@$WORK/body.json" --output none
+    echo "  granted: $*"
+    return
+  fi
+  scope=$(cut -f2 <<< "$grant")
+  local before=$scope
+  for name in "$@"; do
+    case " $scope " in
+      *" $name "*) ;;
+      *) scope="$scope $name" ;;
+    esac
+  done
+  scope=${scope# }
+  if [ "$scope" = "$before" ]; then
+    echo "  already granted: $*"
+    return
+  fi
+  printf '{"scope": "%s"}' "$scope" > "$WORK/body.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/oauth2PermissionGrants/$(cut -f1 <<< "$grant")" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none
+  echo "  granted: $scope"
+}
+
+PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
+use_cloud
+
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
-az cloud set --name 'AzureCloud'
-az login --tenant "$TENANT" --allow-no-subscriptions --output none
+# Not through az(): the sign-in prompt must reach the terminal as it comes.
+command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration to upgrade: the one given, or the one named exactly "$APP_NAME".
 APP_ID=''
-MATCHES=$(az ad app list --display-name "$APP_NAME" --query '[].[appId, displayName]' --output tsv)
+MATCHES=$(az ad app list --filter "$APP_FILTER" --query '[].[appId, displayName]' --output tsv)
 while IFS=$'\t' read -r id name; do
-  if [ "$name" = "$APP_NAME" ]; then
+  if [ -n "$id" ] && [ "$name" = "$APP_NAME" ]; then
     if [ -n "$APP_ID" ]; then
       echo "error: more than one app is named '$APP_NAME'; render again with --client-id" >&2
       exit 1
@@ -46,78 +149,80 @@ fi
 
 printf 'Adding %s permissions ...\n' 'Microsoft Graph'
 HAVE=$(az ad app permission list --id "$APP_ID" --query '[?resourceAppId=='\''00000003-0000-0000-c000-000000000000'\''].resourceAccess[].id' --output tsv)
+MISSING=()
+MISSING_COUNT=0
 if grep -qxF -- '7b2449af-6ccd-4f4d-9f78-e550c193f0d1' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChannelMessage.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '7b2449af-6ccd-4f4d-9f78-e550c193f0d1=Role' --output none
-  printf '  added: %s (%s)\n' 'ChannelMessage.Read.All' 'Application'
+  MISSING+=('7b2449af-6ccd-4f4d-9f78-e550c193f0d1=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChannelMessage.Read.All' 'Application'
 fi
 if grep -qxF -- 'c97b873f-f59f-49aa-8a0e-52b32d762124' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChannelSettings.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'c97b873f-f59f-49aa-8a0e-52b32d762124=Role' --output none
-  printf '  added: %s (%s)\n' 'ChannelSettings.Read.All' 'Application'
+  MISSING+=('c97b873f-f59f-49aa-8a0e-52b32d762124=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChannelSettings.Read.All' 'Application'
 fi
 if grep -qxF -- '6b7d71aa-70aa-4810-a8d9-5d9fb2830017' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Chat.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '6b7d71aa-70aa-4810-a8d9-5d9fb2830017=Role' --output none
-  printf '  added: %s (%s)\n' 'Chat.Read.All' 'Application'
+  MISSING+=('6b7d71aa-70aa-4810-a8d9-5d9fb2830017=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Chat.Read.All' 'Application'
 fi
 if grep -qxF -- '7ab1d382-f21e-4acd-a863-ba3e13f7da61' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Directory.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '7ab1d382-f21e-4acd-a863-ba3e13f7da61=Role' --output none
-  printf '  added: %s (%s)\n' 'Directory.Read.All' 'Application'
+  MISSING+=('7ab1d382-f21e-4acd-a863-ba3e13f7da61=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Directory.Read.All' 'Application'
 fi
 if grep -qxF -- '40f97065-369a-49f4-947c-6a255697ae91' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'MailboxSettings.Read'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '40f97065-369a-49f4-947c-6a255697ae91=Role' --output none
-  printf '  added: %s (%s)\n' 'MailboxSettings.Read' 'Application'
+  MISSING+=('40f97065-369a-49f4-947c-6a255697ae91=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'MailboxSettings.Read' 'Application'
 fi
 if grep -qxF -- '658aa5d8-239f-45c4-aa12-864f4fc7e490' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Member.Read.Hidden'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '658aa5d8-239f-45c4-aa12-864f4fc7e490=Role' --output none
-  printf '  added: %s (%s)\n' 'Member.Read.Hidden' 'Application'
+  MISSING+=('658aa5d8-239f-45c4-aa12-864f4fc7e490=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Member.Read.Hidden' 'Application'
 fi
 if grep -qxF -- 'a82116e5-55eb-4c41-a434-62fe8a61c773' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Sites.FullControl.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'a82116e5-55eb-4c41-a434-62fe8a61c773=Role' --output none
-  printf '  added: %s (%s)\n' 'Sites.FullControl.All' 'Application'
+  MISSING+=('a82116e5-55eb-4c41-a434-62fe8a61c773=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Sites.FullControl.All' 'Application'
 fi
 if grep -qxF -- '660b7406-55f1-41ca-a0ed-0b035e182f3e' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamMember.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '660b7406-55f1-41ca-a0ed-0b035e182f3e=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamMember.Read.All' 'Application'
+  MISSING+=('660b7406-55f1-41ca-a0ed-0b035e182f3e=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamMember.Read.All' 'Application'
 fi
 if grep -qxF -- '242607bd-1d2c-432c-82eb-bdb27baa23ab' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamSettings.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '242607bd-1d2c-432c-82eb-bdb27baa23ab=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamSettings.Read.All' 'Application'
+  MISSING+=('242607bd-1d2c-432c-82eb-bdb27baa23ab=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamSettings.Read.All' 'Application'
+fi
+# One call for all of this API's new permissions: az reads the app's list, adds them, writes it back.
+if [ "$MISSING_COUNT" -gt 0 ]; then
+  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions "${MISSING[@]}" --output none
 fi
 
 # 3. Admin consent for the new application permissions: one app role assignment each, made
-#    through Microsoft Graph (this works in every cloud).
+#    through Microsoft Graph (this works in every cloud); grants that exist are kept.
 ASSIGNED=$(az rest --method GET --url "$GRAPH/v1.0/servicePrincipals/$SP_ID/appRoleAssignments?\$top=999" \
   --query 'value[].[resourceId, appRoleId]' --output tsv)
-
-grant_app_role() {
-  local resource_sp=$1 role=$2 name=$3
-  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
-    echo "  already granted: $name"
-    return
-  fi
-  az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
-    --headers 'Content-Type=application/json' \
-    --body "{\"principalId\": \"$SP_ID\", \"resourceId\": \"$resource_sp\", \"appRoleId\": \"$role\"}" \
-    --output none
-  echo "  granted: $name"
-}
 
 printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)

@@ -4,8 +4,9 @@
 # Registers the Entra ID application that Corso needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
 # service principal, grants admin consent through Microsoft Graph, and adds a secret.
-# Safe to run again: it reuses the app and the grants that exist, and appends credentials
-# instead of replacing them. Nothing secret is written to disk.
+# Safe to run again: it reuses the app and the grants that exist, adds to them instead of
+# replacing them, and appends credentials instead of replacing them.
+# The client secret is printed once at the end and written to no file.
 #
 # Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
@@ -14,20 +15,121 @@ cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
 TENANT='contoso.onmicrosoft.com'
 APP_NAME='CorsoApp'
+# The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
+APP_FILTER='displayName eq '\''CorsoApp'\'''
 GRAPH='https://graph.microsoft.com'
 LOGIN='https://login.microsoftonline.com'
 CREDENTIAL_YEARS='1'
 
+# A private work folder for az's error output and request files, removed on exit, when the Azure
+# CLI is also pointed back at the cloud it was using before this script.
+WORK=$(mktemp -d)
+PREVIOUS_CLOUD=''
+finish() {
+  if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureCloud' ]; then
+    command az cloud set --name "$PREVIOUS_CLOUD" || true
+  fi
+  rm -rf -- "$WORK"
+}
+trap finish EXIT
+
+# Microsoft Entra ID copies a new object to its replicas within seconds, sometimes minutes; until
+# then reads and references to it fail ("Designing for eventual consistency for Microsoft Entra",
+# learn.microsoft.com/entra/identity-platform/howto-build-services-resilient-to-metadata-refresh;
+# Graph: "known issues: replication delays"). Every az call of this script goes through this
+# function, which retries those errors, and only those, up to 7 times (about 2 minutes in all).
+TRANSIENT="does not reference a valid application object|Request_ResourceNotFound|does not exist or one of its queried reference-property objects are not present|AADSTS700016|AADSTS7000215|AADSTS7000229|Either scp or roles claim need to be present"
+az() {
+  local attempt=1 delay=2 rc
+  while :; do
+    rc=0
+    command az "$@" 2> "$WORK/az.err" || rc=$?
+    if [ "$rc" -eq 0 ] || [ "$attempt" -ge 7 ] || ! grep -qE -- "$TRANSIENT" "$WORK/az.err"; then
+      cat -- "$WORK/az.err" >&2
+      return "$rc"
+    fi
+    printf '  (Entra ID has not replicated the change yet: trying again in %s s)\n' "$delay" >&2
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$((delay < 16 ? delay * 2 : 30))
+  done
+}
+
+# Points az (the session in $AZURE_CONFIG_DIR) at Microsoft global (commercial).
+use_cloud() {
+  az cloud set --name 'AzureCloud' --output none
+}
+
+# Admin consent for one application permission: an app role assignment made through Microsoft
+# Graph (this works in every cloud; `az ad app permission admin-consent` does not). Grants that
+# exist ($ASSIGNED) are kept; a grant made meanwhile ("already exists") counts as made.
+ASSIGNED=''
+grant_app_role() {
+  local resource_sp=$1 role=$2 name=$3
+  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
+    echo "  already granted: $name"
+    return
+  fi
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$SP_ID" "$resource_sp" "$role" > "$WORK/body.json"
+  if az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none; then
+    echo "  granted: $name"
+  elif grep -qF 'Permission being assigned already exists on the object' "$WORK/az.err"; then
+    echo "  already granted: $name"
+  else
+    exit 1
+  fi
+}
+
+# Admin consent for delegated permissions: one grant per API for all users. Scopes granted
+# earlier (by anyone) are kept: the grant becomes the union.
+grant_scopes() {
+  local resource_sp=$1 grant scope name
+  shift
+  grant=$(az rest --method GET \
+    --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
+    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+  if [ -z "$grant" ]; then
+    printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
+      "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"
+    az rest --method POST --url "$GRAPH/v1.0/oauth2PermissionGrants" --headers 'Content-Type=application/json' \
+      --body "@$WORK/body.json" --output none
+    echo "  granted: $*"
+    return
+  fi
+  scope=$(cut -f2 <<< "$grant")
+  local before=$scope
+  for name in "$@"; do
+    case " $scope " in
+      *" $name "*) ;;
+      *) scope="$scope $name" ;;
+    esac
+  done
+  scope=${scope# }
+  if [ "$scope" = "$before" ]; then
+    echo "  already granted: $*"
+    return
+  fi
+  printf '{"scope": "%s"}' "$scope" > "$WORK/body.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/oauth2PermissionGrants/$(cut -f1 <<< "$grant")" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none
+  echo "  granted: $scope"
+}
+
+PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
+use_cloud
+
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
-az cloud set --name 'AzureCloud'
-az login --tenant "$TENANT" --allow-no-subscriptions --output none
+# Not through az(): the sign-in prompt must reach the terminal as it comes.
+command az login --tenant "$TENANT" --allow-no-subscriptions --output none
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
 APP_ID=''
-MATCHES=$(az ad app list --display-name "$APP_NAME" --query '[].[appId, displayName]' --output tsv)
+MATCHES=$(az ad app list --filter "$APP_FILTER" --query '[].[appId, displayName]' --output tsv)
 while IFS=$'\t' read -r id name; do
-  if [ "$name" = "$APP_NAME" ]; then
+  if [ -n "$id" ] && [ "$name" = "$APP_NAME" ]; then
     if [ -n "$APP_ID" ]; then
       echo "error: more than one app is named '$APP_NAME'; delete the extra ones, or render again with --client-id" >&2
       exit 1
@@ -36,8 +138,11 @@ while IFS=$'\t' read -r id name; do
   fi
 done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
-  APP_ID=$(az ad app create --display-name "$APP_NAME" --sign-in-audience 'AzureADMyOrg' \
-    --required-resource-accesses @app-manifest.json --query appId --output tsv)
+  # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
+  # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
+  printf '%s' '{"displayName":"CorsoApp","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"c97b873f-f59f-49aa-8a0e-52b32d762124","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"a82116e5-55eb-4c41-a434-62fe8a61c773","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"242607bd-1d2c-432c-82eb-bdb27baa23ab","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"}]}]}' > "$WORK/app.json"
+  APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
+    --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
 else
   az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
@@ -53,21 +158,9 @@ fi
 
 # 3. Admin consent for application permissions: one app role assignment each, made through
 #    Microsoft Graph (this works in every cloud; `az ad app permission admin-consent` does not).
+#    Grants that exist are kept; a grant made meanwhile ("already exists") counts as made.
 ASSIGNED=$(az rest --method GET --url "$GRAPH/v1.0/servicePrincipals/$SP_ID/appRoleAssignments?\$top=999" \
   --query 'value[].[resourceId, appRoleId]' --output tsv)
-
-grant_app_role() {
-  local resource_sp=$1 role=$2 name=$3
-  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
-    echo "  already granted: $name"
-    return
-  fi
-  az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
-    --headers 'Content-Type=application/json' \
-    --body "{\"principalId\": \"$SP_ID\", \"resourceId\": \"$resource_sp\", \"appRoleId\": \"$role\"}" \
-    --output none
-  echo "  granted: $name"
-}
 
 printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
@@ -88,13 +181,14 @@ grant_app_role "$RESOURCE_SP" 'df021288-bdef-4463-88db-98f22de89214' 'User.Read.
 
 # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
 SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
-  --years "$CREDENTIAL_YEARS" --query password --output tsv)
+  --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
 
 echo
 echo "Done. Admin consent URL (to review or repeat consent in a browser):"
 echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
 echo
-printf 'Give %s these values (the secret is shown only this once):\n' 'Corso'
+SHOWN=' (the secret is shown only this once)'
+printf 'Give %s these values%s:\n' 'Corso' "$SHOWN"
 printf 'export %s=%q\n' 'AZURE_TENANT_ID' "$TENANT_ID"
 printf 'export %s=%q\n' 'AZURE_CLIENT_ID' "$APP_ID"
 printf 'export %s=%q\n' 'AZURE_CLIENT_SECRET' "$SECRET"

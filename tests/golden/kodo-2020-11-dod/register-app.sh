@@ -4,8 +4,9 @@
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
 # service principal, grants admin consent through Microsoft Graph, and adds a certificate.
-# Safe to run again: it reuses the app and the grants that exist, and appends credentials
-# instead of replacing them. Nothing secret is written to disk.
+# Safe to run again: it reuses the app and the grants that exist, adds to them instead of
+# replacing them, and appends credentials instead of replacing them.
+# The certificate's private key is written to a file (see step 4); nothing else secret is.
 #
 # Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
@@ -14,30 +15,132 @@ cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
 TENANT='contoso.onmicrosoft.us'
 APP_NAME='KODO for Cloud'
+# The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
+APP_FILTER='displayName eq '\''KODO for Cloud'\'''
 GRAPH='https://dod-graph.microsoft.us'
 LOGIN='https://login.microsoftonline.us'
 CREDENTIAL_YEARS='1'
 CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
 CERT_NAME='contoso-kodo-2020-11'
 
+# A private work folder for az's error output and request files, removed on exit, when the Azure
+# CLI is also pointed back at the cloud it was using before this script.
+WORK=$(mktemp -d)
+PREVIOUS_CLOUD=''
+finish() {
+  if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureUSGovernmentDoD' ]; then
+    command az cloud set --name "$PREVIOUS_CLOUD" || true
+  fi
+  rm -rf -- "$WORK"
+}
+trap finish EXIT
+
+# Microsoft Entra ID copies a new object to its replicas within seconds, sometimes minutes; until
+# then reads and references to it fail ("Designing for eventual consistency for Microsoft Entra",
+# learn.microsoft.com/entra/identity-platform/howto-build-services-resilient-to-metadata-refresh;
+# Graph: "known issues: replication delays"). Every az call of this script goes through this
+# function, which retries those errors, and only those, up to 7 times (about 2 minutes in all).
+TRANSIENT="does not reference a valid application object|Request_ResourceNotFound|does not exist or one of its queried reference-property objects are not present|AADSTS700016|AADSTS7000215|AADSTS7000229|Either scp or roles claim need to be present"
+az() {
+  local attempt=1 delay=2 rc
+  while :; do
+    rc=0
+    command az "$@" 2> "$WORK/az.err" || rc=$?
+    if [ "$rc" -eq 0 ] || [ "$attempt" -ge 7 ] || ! grep -qE -- "$TRANSIENT" "$WORK/az.err"; then
+      cat -- "$WORK/az.err" >&2
+      return "$rc"
+    fi
+    printf '  (Entra ID has not replicated the change yet: trying again in %s s)\n' "$delay" >&2
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$((delay < 16 ? delay * 2 : 30))
+  done
+}
+
+# Points az (the session in $AZURE_CONFIG_DIR) at US Government DoD.
+use_cloud() {
+  # az has no built-in cloud with this Microsoft Graph endpoint: register it once.
+  if ! command az cloud show --name 'AzureUSGovernmentDoD' --output none 2> /dev/null; then
+    az cloud register --name 'AzureUSGovernmentDoD' \
+      --endpoint-active-directory 'https://login.microsoftonline.us' \
+      --endpoint-active-directory-graph-resource-id 'https://graph.microsoftazure.us/' \
+      --endpoint-resource-manager 'https://management.usgovcloudapi.net/' \
+      --endpoint-microsoft-graph-resource-id 'https://dod-graph.microsoft.us/' \
+      --output none
+  fi
+  az cloud set --name 'AzureUSGovernmentDoD' --output none
+}
+
+# Admin consent for one application permission: an app role assignment made through Microsoft
+# Graph (this works in every cloud; `az ad app permission admin-consent` does not). Grants that
+# exist ($ASSIGNED) are kept; a grant made meanwhile ("already exists") counts as made.
+ASSIGNED=''
+grant_app_role() {
+  local resource_sp=$1 role=$2 name=$3
+  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
+    echo "  already granted: $name"
+    return
+  fi
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$SP_ID" "$resource_sp" "$role" > "$WORK/body.json"
+  if az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none; then
+    echo "  granted: $name"
+  elif grep -qF 'Permission being assigned already exists on the object' "$WORK/az.err"; then
+    echo "  already granted: $name"
+  else
+    exit 1
+  fi
+}
+
+# Admin consent for delegated permissions: one grant per API for all users. Scopes granted
+# earlier (by anyone) are kept: the grant becomes the union.
+grant_scopes() {
+  local resource_sp=$1 grant scope name
+  shift
+  grant=$(az rest --method GET \
+    --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
+    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+  if [ -z "$grant" ]; then
+    printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
+      "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"
+    az rest --method POST --url "$GRAPH/v1.0/oauth2PermissionGrants" --headers 'Content-Type=application/json' \
+      --body "@$WORK/body.json" --output none
+    echo "  granted: $*"
+    return
+  fi
+  scope=$(cut -f2 <<< "$grant")
+  local before=$scope
+  for name in "$@"; do
+    case " $scope " in
+      *" $name "*) ;;
+      *) scope="$scope $name" ;;
+    esac
+  done
+  scope=${scope# }
+  if [ "$scope" = "$before" ]; then
+    echo "  already granted: $*"
+    return
+  fi
+  printf '{"scope": "%s"}' "$scope" > "$WORK/body.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/oauth2PermissionGrants/$(cut -f1 <<< "$grant")" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none
+  echo "  granted: $scope"
+}
+
+PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
+use_cloud
+
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'US Government DoD'
-# az has no built-in cloud with this Microsoft Graph endpoint: register it once.
-if ! az cloud show --name 'AzureUSGovernmentDoD' --output none 2> /dev/null; then
-  az cloud register --name 'AzureUSGovernmentDoD' \
-    --endpoint-active-directory 'https://login.microsoftonline.us' \
-    --endpoint-active-directory-graph-resource-id 'https://graph.microsoftazure.us/' \
-    --endpoint-resource-manager 'https://management.usgovcloudapi.net/' \
-    --endpoint-microsoft-graph-resource-id 'https://dod-graph.microsoft.us/'
-fi
-az cloud set --name 'AzureUSGovernmentDoD'
-az login --tenant "$TENANT" --allow-no-subscriptions --output none
+# Not through az(): the sign-in prompt must reach the terminal as it comes.
+command az login --tenant "$TENANT" --allow-no-subscriptions --output none
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
 APP_ID=''
-MATCHES=$(az ad app list --display-name "$APP_NAME" --query '[].[appId, displayName]' --output tsv)
+MATCHES=$(az ad app list --filter "$APP_FILTER" --query '[].[appId, displayName]' --output tsv)
 while IFS=$'\t' read -r id name; do
-  if [ "$name" = "$APP_NAME" ]; then
+  if [ -n "$id" ] && [ "$name" = "$APP_NAME" ]; then
     if [ -n "$APP_ID" ]; then
       echo "error: more than one app is named '$APP_NAME'; delete the extra ones, or render again with --client-id" >&2
       exit 1
@@ -46,8 +149,11 @@ while IFS=$'\t' read -r id name; do
   fi
 done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
-  APP_ID=$(az ad app create --display-name "$APP_NAME" --sign-in-audience 'AzureADMyOrg' \
-    --required-resource-accesses @app-manifest.json --query appId --output tsv)
+  # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
+  # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
+  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0000-c000-000000000000","resourceAccess":[{"id":"5778995a-e1bf-45b8-affa-663a9f3f4d04","type":"Role"},{"id":"c582532d-9d9e-43bd-a97c-2667a28ce295","type":"Scope"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}]}' > "$WORK/app.json"
+  APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
+    --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
 else
   az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
@@ -63,21 +169,9 @@ fi
 
 # 3. Admin consent for application permissions: one app role assignment each, made through
 #    Microsoft Graph (this works in every cloud; `az ad app permission admin-consent` does not).
+#    Grants that exist are kept; a grant made meanwhile ("already exists") counts as made.
 ASSIGNED=$(az rest --method GET --url "$GRAPH/v1.0/servicePrincipals/$SP_ID/appRoleAssignments?\$top=999" \
   --query 'value[].[resourceId, appRoleId]' --output tsv)
-
-grant_app_role() {
-  local resource_sp=$1 role=$2 name=$3
-  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
-    echo "  already granted: $name"
-    return
-  fi
-  az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
-    --headers 'Content-Type=application/json' \
-    --body "{\"principalId\": \"$SP_ID\", \"resourceId\": \"$resource_sp\", \"appRoleId\": \"$role\"}" \
-    --output none
-  echo "  granted: $name"
-}
 
 printf 'Granting %s application permissions ...\n' 'Azure Active Directory Graph'
 RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
@@ -103,22 +197,8 @@ grant_app_role "$RESOURCE_SP" '678536fe-1083-478a-9c59-b99265e6b0d3' 'Sites.Full
 grant_app_role "$RESOURCE_SP" 'df021288-bdef-4463-88db-98f22de89214' 'User.Read.All'
 grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadWrite.All'
 
-# 3b. Admin consent for delegated permissions: one grant per API for all users.
-grant_scopes() {
-  local resource_sp=$1 scope=$2 grant
-  grant=$(az rest --method GET \
-    --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
-    --query "value[?consentType=='AllPrincipals'].id | [0]" --output tsv)
-  if [ -z "$grant" ]; then
-    az rest --method POST --url "$GRAPH/v1.0/oauth2PermissionGrants" --headers 'Content-Type=application/json' \
-      --body "{\"clientId\": \"$SP_ID\", \"consentType\": \"AllPrincipals\", \"resourceId\": \"$resource_sp\", \"scope\": \"$scope\"}" \
-      --output none
-  else
-    az rest --method PATCH --url "$GRAPH/v1.0/oauth2PermissionGrants/$grant" --headers 'Content-Type=application/json' \
-      --body "{\"scope\": \"$scope\"}" --output none
-  fi
-  echo "  granted: $scope"
-}
+# 3b. Admin consent for delegated permissions: one grant per API for all users. Scopes granted
+#     earlier (by anyone) are kept: the grant becomes the union.
 
 printf 'Granting %s delegated permissions ...\n' 'Azure Active Directory Graph'
 RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
@@ -132,16 +212,17 @@ printf 'Granting %s delegated permissions ...\n' 'Office 365 SharePoint Online'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query id --output tsv)
 grant_scopes "$RESOURCE_SP" 'AllSites.FullControl'
 
-# 4. The certificate: az makes the key pair on this machine and uploads only the public
-#    certificate. The private key goes to $CERT_DIR, readable by you alone. Each run adds a new
-#    certificate; earlier ones stay valid until they expire or you remove them.
+# 4. The certificate: az makes a self-signed key pair on this machine and uploads only the public
+#    certificate. The private key is written unencrypted, with the certificate, to a file in
+#    $CERT_DIR that only you can read (mode 600); move it into the product and delete it. Each
+#    run adds a new certificate; earlier ones stay valid until they expire or you remove them.
 umask 077
-mkdir -p "$CERT_DIR"
+mkdir -p -- "$CERT_DIR"
 CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv)
+  --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
 PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
 mv -- "$CREATED" "$PEM_FILE"
-chmod 600 "$PEM_FILE"
+chmod 600 -- "$PEM_FILE"
 THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
 echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
 
@@ -149,7 +230,8 @@ echo
 echo "Done. Admin consent URL (to review or repeat consent in a browser):"
 echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
 echo
-printf 'Type these values into %s (the secret is shown only this once):\n' 'KODO for Cloud'
+SHOWN=''
+printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
 printf '  %s: not used with a %s\n' 'Client secret' 'certificate'

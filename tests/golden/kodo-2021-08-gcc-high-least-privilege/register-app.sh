@@ -4,8 +4,9 @@
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
 # service principal, grants admin consent through Microsoft Graph, and adds a certificate.
-# Safe to run again: it reuses the app and the grants that exist, and appends credentials
-# instead of replacing them. Nothing secret is written to disk.
+# Safe to run again: it reuses the app and the grants that exist, adds to them instead of
+# replacing them, and appends credentials instead of replacing them.
+# The certificate's private key is written to a file (see step 4); nothing else secret is.
 #
 # Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
@@ -14,22 +15,123 @@ cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
 TENANT='contoso.onmicrosoft.us'
 APP_NAME='KODO for Cloud'
+# The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
+APP_FILTER='displayName eq '\''KODO for Cloud'\'''
 GRAPH='https://graph.microsoft.us'
 LOGIN='https://login.microsoftonline.us'
 CREDENTIAL_YEARS='1'
 CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
 CERT_NAME='contoso-kodo-2021-08'
 
+# A private work folder for az's error output and request files, removed on exit, when the Azure
+# CLI is also pointed back at the cloud it was using before this script.
+WORK=$(mktemp -d)
+PREVIOUS_CLOUD=''
+finish() {
+  if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureUSGovernment' ]; then
+    command az cloud set --name "$PREVIOUS_CLOUD" || true
+  fi
+  rm -rf -- "$WORK"
+}
+trap finish EXIT
+
+# Microsoft Entra ID copies a new object to its replicas within seconds, sometimes minutes; until
+# then reads and references to it fail ("Designing for eventual consistency for Microsoft Entra",
+# learn.microsoft.com/entra/identity-platform/howto-build-services-resilient-to-metadata-refresh;
+# Graph: "known issues: replication delays"). Every az call of this script goes through this
+# function, which retries those errors, and only those, up to 7 times (about 2 minutes in all).
+TRANSIENT="does not reference a valid application object|Request_ResourceNotFound|does not exist or one of its queried reference-property objects are not present|AADSTS700016|AADSTS7000215|AADSTS7000229|Either scp or roles claim need to be present"
+az() {
+  local attempt=1 delay=2 rc
+  while :; do
+    rc=0
+    command az "$@" 2> "$WORK/az.err" || rc=$?
+    if [ "$rc" -eq 0 ] || [ "$attempt" -ge 7 ] || ! grep -qE -- "$TRANSIENT" "$WORK/az.err"; then
+      cat -- "$WORK/az.err" >&2
+      return "$rc"
+    fi
+    printf '  (Entra ID has not replicated the change yet: trying again in %s s)\n' "$delay" >&2
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$((delay < 16 ? delay * 2 : 30))
+  done
+}
+
+# Points az (the session in $AZURE_CONFIG_DIR) at US Government GCC High.
+use_cloud() {
+  az cloud set --name 'AzureUSGovernment' --output none
+}
+
+# Admin consent for one application permission: an app role assignment made through Microsoft
+# Graph (this works in every cloud; `az ad app permission admin-consent` does not). Grants that
+# exist ($ASSIGNED) are kept; a grant made meanwhile ("already exists") counts as made.
+ASSIGNED=''
+grant_app_role() {
+  local resource_sp=$1 role=$2 name=$3
+  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
+    echo "  already granted: $name"
+    return
+  fi
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$SP_ID" "$resource_sp" "$role" > "$WORK/body.json"
+  if az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none; then
+    echo "  granted: $name"
+  elif grep -qF 'Permission being assigned already exists on the object' "$WORK/az.err"; then
+    echo "  already granted: $name"
+  else
+    exit 1
+  fi
+}
+
+# Admin consent for delegated permissions: one grant per API for all users. Scopes granted
+# earlier (by anyone) are kept: the grant becomes the union.
+grant_scopes() {
+  local resource_sp=$1 grant scope name
+  shift
+  grant=$(az rest --method GET \
+    --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
+    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+  if [ -z "$grant" ]; then
+    printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
+      "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"
+    az rest --method POST --url "$GRAPH/v1.0/oauth2PermissionGrants" --headers 'Content-Type=application/json' \
+      --body "@$WORK/body.json" --output none
+    echo "  granted: $*"
+    return
+  fi
+  scope=$(cut -f2 <<< "$grant")
+  local before=$scope
+  for name in "$@"; do
+    case " $scope " in
+      *" $name "*) ;;
+      *) scope="$scope $name" ;;
+    esac
+  done
+  scope=${scope# }
+  if [ "$scope" = "$before" ]; then
+    echo "  already granted: $*"
+    return
+  fi
+  printf '{"scope": "%s"}' "$scope" > "$WORK/body.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/oauth2PermissionGrants/$(cut -f1 <<< "$grant")" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none
+  echo "  granted: $scope"
+}
+
+PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
+use_cloud
+
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'US Government GCC High'
-az cloud set --name 'AzureUSGovernment'
-az login --tenant "$TENANT" --allow-no-subscriptions --output none
+# Not through az(): the sign-in prompt must reach the terminal as it comes.
+command az login --tenant "$TENANT" --allow-no-subscriptions --output none
 TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration: the one given, or the one named exactly "$APP_NAME", or a new one.
 APP_ID=''
-MATCHES=$(az ad app list --display-name "$APP_NAME" --query '[].[appId, displayName]' --output tsv)
+MATCHES=$(az ad app list --filter "$APP_FILTER" --query '[].[appId, displayName]' --output tsv)
 while IFS=$'\t' read -r id name; do
-  if [ "$name" = "$APP_NAME" ]; then
+  if [ -n "$id" ] && [ "$name" = "$APP_NAME" ]; then
     if [ -n "$APP_ID" ]; then
       echo "error: more than one app is named '$APP_NAME'; delete the extra ones, or render again with --client-id" >&2
       exit 1
@@ -38,8 +140,11 @@ while IFS=$'\t' read -r id name; do
   fi
 done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
-  APP_ID=$(az ad app create --display-name "$APP_NAME" --sign-in-audience 'AzureADMyOrg' \
-    --required-resource-accesses @app-manifest.json --query appId --output tsv)
+  # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
+  # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
+  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}' > "$WORK/app.json"
+  APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
+    --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
 else
   az ad app update --id "$APP_ID" --required-resource-accesses @app-manifest.json
@@ -55,21 +160,9 @@ fi
 
 # 3. Admin consent for application permissions: one app role assignment each, made through
 #    Microsoft Graph (this works in every cloud; `az ad app permission admin-consent` does not).
+#    Grants that exist are kept; a grant made meanwhile ("already exists") counts as made.
 ASSIGNED=$(az rest --method GET --url "$GRAPH/v1.0/servicePrincipals/$SP_ID/appRoleAssignments?\$top=999" \
   --query 'value[].[resourceId, appRoleId]' --output tsv)
-
-grant_app_role() {
-  local resource_sp=$1 role=$2 name=$3
-  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
-    echo "  already granted: $name"
-    return
-  fi
-  az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
-    --headers 'Content-Type=application/json' \
-    --body "{\"principalId\": \"$SP_ID\", \"resourceId\": \"$resource_sp\", \"appRoleId\": \"$role\"}" \
-    --output none
-  echo "  granted: $name"
-}
 
 printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
@@ -119,44 +212,124 @@ RESOURCE_SP=$(az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query 
 grant_app_role "$RESOURCE_SP" '20d37865-089c-4dee-8c41-6967602d4ac8' 'Sites.Selected'
 grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadWrite.All'
 
-# 3c. Sites.Selected: grant the app fullcontrol on each site, through Microsoft Graph.
-#     The signed-in administrator needs Sites.FullControl.All; see the runbook if this is refused.
-grant_site() {
-  local host=$1 path=$2 site_id granted
-  site_id=$(az rest --method GET --url "$GRAPH/v1.0/sites/$host:$path" --query id --output tsv)
-  granted=$(az rest --method GET --url "$GRAPH/v1.0/sites/$site_id/permissions" \
-    --query 'value[].grantedToIdentitiesV2[].application.id' --output tsv)
-  if grep -qxF -- "$APP_ID" <<< "$granted"; then
-    echo "  already granted: https://$host$path"
-    return
-  fi
-  az rest --method POST --url "$GRAPH/v1.0/sites/$site_id/permissions" --headers 'Content-Type=application/json' \
-    --body "{\"roles\": [\"$SITE_ROLE\"], \"grantedToIdentities\": [{\"application\": {\"id\": \"$APP_ID\"}}]}" \
-    --output none
-  echo "  granted: https://$host$path"
-}
-SITE_ROLE='fullcontrol'
-grant_site 'contoso.sharepoint.us' '/sites/finance'
-grant_site 'contoso.sharepoint.us' '/'
-
-# 4. The certificate: az makes the key pair on this machine and uploads only the public
-#    certificate. The private key goes to $CERT_DIR, readable by you alone. Each run adds a new
-#    certificate; earlier ones stay valid until they expire or you remove them.
+# 4. The certificate: az makes a self-signed key pair on this machine and uploads only the public
+#    certificate. The private key is written unencrypted, with the certificate, to a file in
+#    $CERT_DIR that only you can read (mode 600); move it into the product and delete it. Each
+#    run adds a new certificate; earlier ones stay valid until they expire or you remove them.
 umask 077
-mkdir -p "$CERT_DIR"
+mkdir -p -- "$CERT_DIR"
 CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv)
+  --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
 PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
 mv -- "$CREATED" "$PEM_FILE"
-chmod 600 "$PEM_FILE"
+chmod 600 -- "$PEM_FILE"
 THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
 echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+
+# Sites.Selected: the app gets fullcontrol on each site listed. Granting a site permission needs
+#    Sites.FullControl.All, which the Azure CLI's own sign-in never carries (its token has no
+#    Sites scope), so this step makes a helper app, "$SITE_HELPER", that holds that one
+#    application permission, signs in as it in a separate az session with a one-day secret,
+#    grants the sites through Microsoft Graph (POST /sites/{id}/permissions), and deletes the
+#    helper again, whatever happened. If it fails, everything above is done: run this script
+#    again to finish the sites.
+# The signed-in session must hold $APP_ID, $TENANT_ID, $GRAPH and $WORK.
+SITE_ROLE='fullcontrol'
+SITE_HELPER='KODO for Cloud (site grants)'
+SITE_HELPER_FILTER='displayName eq '\''KODO for Cloud (site grants)'\'''
+SITE_HELPER_ID=''
+SITES_DONE=no
+
+site_helper_login() {
+  local attempt=1
+  while :; do
+    # --password=VALUE: a secret can begin with '-'.
+    AZURE_CONFIG_DIR="$WORK/site-helper" az login --service-principal --username "$SITE_HELPER_ID" \
+      --password="$1" --tenant "$TENANT_ID" --allow-no-subscriptions --output none || return 1
+    # The new grant reaches a token once Entra has replicated it: until then Graph answers 401/403.
+    if AZURE_CONFIG_DIR="$WORK/site-helper" command az rest --method GET --url "$GRAPH/v1.0/sites/$2" \
+      --query id --output tsv > "$WORK/site-id" 2> "$WORK/az.err"; then
+      return 0
+    fi
+    if [ "$attempt" -ge 7 ] || ! grep -qE -- 'accessDenied|Forbidden|Unauthorized|roles claim' "$WORK/az.err"; then
+      cat -- "$WORK/az.err" >&2
+      return 1
+    fi
+    printf '  (the helper'"'"'s permission has not reached Entra'"'"'s replicas yet: trying again in %s s)\n' $((attempt * 5)) >&2
+    sleep $((attempt * 5))
+    attempt=$((attempt + 1))
+  done
+}
+
+grant_sites() {
+  local secret helper_sp graph_sp end site_id granted host path first
+  SITE_HELPER_ID=$(az ad app list --filter "$SITE_HELPER_FILTER" --query '[0].appId' --output tsv) || return 1
+  if [ -z "$SITE_HELPER_ID" ]; then
+    printf '%s' '{"displayName":"KODO for Cloud (site grants)","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAccess":[{"id":"a82116e5-55eb-4c41-a434-62fe8a61c773","type":"Role"}],"resourceAppId":"00000003-0000-0000-c000-000000000000"}]}' > "$WORK/site-helper.json"
+    SITE_HELPER_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
+      --body "@$WORK/site-helper.json" --query appId --output tsv) || return 1
+  fi
+  helper_sp=$(az ad sp list --filter "appId eq '$SITE_HELPER_ID'" --query '[0].id' --output tsv) || return 1
+  if [ -z "$helper_sp" ]; then
+    helper_sp=$(az ad sp create --id "$SITE_HELPER_ID" --query id --output tsv) || return 1
+  fi
+  graph_sp=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv) || return 1
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' \
+    "$helper_sp" "$graph_sp" 'a82116e5-55eb-4c41-a434-62fe8a61c773' > "$WORK/body.json"
+  if ! az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$graph_sp/appRoleAssignedTo" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none; then
+    grep -qF 'Permission being assigned already exists on the object' "$WORK/az.err" || return 1
+  fi
+  end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ 2> /dev/null || date -u -v+1d +%Y-%m-%dT%H:%M:%SZ)
+  secret=$(az ad app credential reset --id "$SITE_HELPER_ID" --append --display-name 'm365-runbook site grants' \
+    --end-date "$end" --query password --output tsv --only-show-errors) || return 1
+  AZURE_CONFIG_DIR="$WORK/site-helper" use_cloud || return 1
+  first=1
+  while read -r host path; do
+    if [ "$first" = 1 ]; then
+      site_helper_login "$secret" "$host:$path" || return 1
+      site_id=$(cat -- "$WORK/site-id")
+      first=0
+    else
+      site_id=$(AZURE_CONFIG_DIR="$WORK/site-helper" az rest --method GET --url "$GRAPH/v1.0/sites/$host:$path" \
+        --query id --output tsv) || return 1
+    fi
+    granted=$(AZURE_CONFIG_DIR="$WORK/site-helper" az rest --method GET --url "$GRAPH/v1.0/sites/$site_id/permissions" \
+      --query 'value[].grantedToIdentitiesV2[].application.id' --output tsv) || return 1
+    if grep -qxF -- "$APP_ID" <<< "$granted"; then
+      echo "  already granted: https://$host$path"
+      continue
+    fi
+    printf '{"roles": ["%s"], "grantedToIdentities": [{"application": {"id": "%s"}}]}' \
+      "$SITE_ROLE" "$APP_ID" > "$WORK/body.json"
+    AZURE_CONFIG_DIR="$WORK/site-helper" az rest --method POST --url "$GRAPH/v1.0/sites/$site_id/permissions" \
+      --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none || return 1
+    echo "  granted: https://$host$path"
+  done <<< 'contoso.sharepoint.us /sites/finance
+contoso.sharepoint.us /'
+  SITES_DONE=yes
+}
+
+printf 'Granting %s on %s site(s) through the helper app %s ...\n' "$SITE_ROLE" '2' "$SITE_HELPER"
+grant_sites || true
+if [ -n "$SITE_HELPER_ID" ]; then
+  # Its service principal first, then the app (and with it the secret).
+  { az ad sp delete --id "$SITE_HELPER_ID" && az ad app delete --id "$SITE_HELPER_ID"; } ||
+    echo "warning: delete the helper app '$SITE_HELPER' ($SITE_HELPER_ID) by hand" >&2
+fi
+
 
 echo
 echo "Done. Admin consent URL (to review or repeat consent in a browser):"
 echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
 echo
-printf 'Type these values into %s (the secret is shown only this once):\n' 'KODO for Cloud'
+SHOWN=''
+printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
 printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
+if [ "$SITES_DONE" != yes ]; then
+  echo >&2
+  echo "error: the site permissions (step 5) are not all granted; everything else is done. Run this script again to finish them." >&2
+  exit 1
+fi

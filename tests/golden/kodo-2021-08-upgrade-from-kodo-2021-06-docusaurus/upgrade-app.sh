@@ -10,14 +10,117 @@
 # Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an Application
 # Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
+cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
 
 TENANT='contoso.onmicrosoft.com'
 APP_NAME='KODO for Cloud'
+# The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
+APP_FILTER='displayName eq '\''KODO for Cloud'\'''
 GRAPH='https://graph.microsoft.com'
 
+# A private work folder for az's error output and request files, removed on exit, when the Azure
+# CLI is also pointed back at the cloud it was using before this script.
+WORK=$(mktemp -d)
+PREVIOUS_CLOUD=''
+finish() {
+  if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureCloud' ]; then
+    command az cloud set --name "$PREVIOUS_CLOUD" || true
+  fi
+  rm -rf -- "$WORK"
+}
+trap finish EXIT
+
+# Microsoft Entra ID copies a new object to its replicas within seconds, sometimes minutes; until
+# then reads and references to it fail ("Designing for eventual consistency for Microsoft Entra",
+# learn.microsoft.com/entra/identity-platform/howto-build-services-resilient-to-metadata-refresh;
+# Graph: "known issues: replication delays"). Every az call of this script goes through this
+# function, which retries those errors, and only those, up to 7 times (about 2 minutes in all).
+TRANSIENT="does not reference a valid application object|Request_ResourceNotFound|does not exist or one of its queried reference-property objects are not present|AADSTS700016|AADSTS7000215|AADSTS7000229|Either scp or roles claim need to be present"
+az() {
+  local attempt=1 delay=2 rc
+  while :; do
+    rc=0
+    command az "$@" 2> "$WORK/az.err" || rc=$?
+    if [ "$rc" -eq 0 ] || [ "$attempt" -ge 7 ] || ! grep -qE -- "$TRANSIENT" "$WORK/az.err"; then
+      cat -- "$WORK/az.err" >&2
+      return "$rc"
+    fi
+    printf '  (Entra ID has not replicated the change yet: trying again in %s s)\n' "$delay" >&2
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$((delay < 16 ? delay * 2 : 30))
+  done
+}
+
+# Points az (the session in $AZURE_CONFIG_DIR) at Microsoft global (commercial).
+use_cloud() {
+  az cloud set --name 'AzureCloud' --output none
+}
+
+# Admin consent for one application permission: an app role assignment made through Microsoft
+# Graph (this works in every cloud; `az ad app permission admin-consent` does not). Grants that
+# exist ($ASSIGNED) are kept; a grant made meanwhile ("already exists") counts as made.
+ASSIGNED=''
+grant_app_role() {
+  local resource_sp=$1 role=$2 name=$3
+  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
+    echo "  already granted: $name"
+    return
+  fi
+  printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' "$SP_ID" "$resource_sp" "$role" > "$WORK/body.json"
+  if az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none; then
+    echo "  granted: $name"
+  elif grep -qF 'Permission being assigned already exists on the object' "$WORK/az.err"; then
+    echo "  already granted: $name"
+  else
+    exit 1
+  fi
+}
+
+# Admin consent for delegated permissions: one grant per API for all users. Scopes granted
+# earlier (by anyone) are kept: the grant becomes the union.
+grant_scopes() {
+  local resource_sp=$1 grant scope name
+  shift
+  grant=$(az rest --method GET \
+    --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
+    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+  if [ -z "$grant" ]; then
+    printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
+      "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"
+    az rest --method POST --url "$GRAPH/v1.0/oauth2PermissionGrants" --headers 'Content-Type=application/json' \
+      --body "@$WORK/body.json" --output none
+    echo "  granted: $*"
+    return
+  fi
+  scope=$(cut -f2 <<< "$grant")
+  local before=$scope
+  for name in "$@"; do
+    case " $scope " in
+      *" $name "*) ;;
+      *) scope="$scope $name" ;;
+    esac
+  done
+  scope=${scope# }
+  if [ "$scope" = "$before" ]; then
+    echo "  already granted: $*"
+    return
+  fi
+  printf '{"scope": "%s"}' "$scope" > "$WORK/body.json"
+  az rest --method PATCH --url "$GRAPH/v1.0/oauth2PermissionGrants/$(cut -f1 <<< "$grant")" \
+    --headers 'Content-Type=application/json' --body "@$WORK/body.json" --output none
+  echo "  granted: $scope"
+}
+
+PREVIOUS_CLOUD=$(command az cloud show --query name --output tsv)
+use_cloud
+
+
 printf 'Signing in to %s (%s) ...\n' "$TENANT" 'Microsoft global (commercial)'
-az cloud set --name 'AzureCloud'
-az login --tenant "$TENANT" --allow-no-subscriptions --output none
+# Not through az(): the sign-in prompt must reach the terminal as it comes.
+command az login --tenant "$TENANT" --allow-no-subscriptions --output none
+TENANT_ID=$(az account show --query tenantId --output tsv)
 
 # 1. The app registration to upgrade: the one given, or the one named exactly "$APP_NAME".
 APP_ID='11111111-2222-3333-4444-555555555555'
@@ -32,174 +135,192 @@ fi
 
 printf 'Adding %s permissions ...\n' 'Microsoft Graph'
 HAVE=$(az ad app permission list --id "$APP_ID" --query '[?resourceAppId=='\''00000003-0000-0000-c000-000000000000'\''].resourceAccess[].id' --output tsv)
+MISSING=()
+MISSING_COUNT=0
 if grep -qxF -- 'f3a65bd4-b703-46df-8f7e-0174fea562aa' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Channel.Create'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'f3a65bd4-b703-46df-8f7e-0174fea562aa=Role' --output none
-  printf '  added: %s (%s)\n' 'Channel.Create' 'Application'
+  MISSING+=('f3a65bd4-b703-46df-8f7e-0174fea562aa=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Channel.Create' 'Application'
 fi
 if grep -qxF -- '59a6b24b-4225-4393-8165-ebaec5f55d7a' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Channel.ReadBasic.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '59a6b24b-4225-4393-8165-ebaec5f55d7a=Role' --output none
-  printf '  added: %s (%s)\n' 'Channel.ReadBasic.All' 'Application'
+  MISSING+=('59a6b24b-4225-4393-8165-ebaec5f55d7a=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Channel.ReadBasic.All' 'Application'
 fi
 if grep -qxF -- '3b55498e-47ec-484f-8136-9013221c06a9' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChannelMember.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '3b55498e-47ec-484f-8136-9013221c06a9=Role' --output none
-  printf '  added: %s (%s)\n' 'ChannelMember.Read.All' 'Application'
+  MISSING+=('3b55498e-47ec-484f-8136-9013221c06a9=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChannelMember.Read.All' 'Application'
 fi
 if grep -qxF -- '35930dcf-aceb-4bd1-b99a-8ffed403c974' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChannelMember.ReadWrite.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '35930dcf-aceb-4bd1-b99a-8ffed403c974=Role' --output none
-  printf '  added: %s (%s)\n' 'ChannelMember.ReadWrite.All' 'Application'
+  MISSING+=('35930dcf-aceb-4bd1-b99a-8ffed403c974=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChannelMember.ReadWrite.All' 'Application'
 fi
 if grep -qxF -- '7b2449af-6ccd-4f4d-9f78-e550c193f0d1' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChannelMessage.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '7b2449af-6ccd-4f4d-9f78-e550c193f0d1=Role' --output none
-  printf '  added: %s (%s)\n' 'ChannelMessage.Read.All' 'Application'
+  MISSING+=('7b2449af-6ccd-4f4d-9f78-e550c193f0d1=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChannelMessage.Read.All' 'Application'
 fi
 if grep -qxF -- '6b7d71aa-70aa-4810-a8d9-5d9fb2830017' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Chat.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '6b7d71aa-70aa-4810-a8d9-5d9fb2830017=Role' --output none
-  printf '  added: %s (%s)\n' 'Chat.Read.All' 'Application'
+  MISSING+=('6b7d71aa-70aa-4810-a8d9-5d9fb2830017=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Chat.Read.All' 'Application'
 fi
 if grep -qxF -- 'b2e060da-3baf-4687-9611-f4ebc0f0cbde' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Chat.ReadBasic.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'b2e060da-3baf-4687-9611-f4ebc0f0cbde=Role' --output none
-  printf '  added: %s (%s)\n' 'Chat.ReadBasic.All' 'Application'
+  MISSING+=('b2e060da-3baf-4687-9611-f4ebc0f0cbde=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Chat.ReadBasic.All' 'Application'
 fi
 if grep -qxF -- '294ce7c9-31ba-490a-ad7d-97a7d075e4ed' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Chat.ReadWrite.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '294ce7c9-31ba-490a-ad7d-97a7d075e4ed=Role' --output none
-  printf '  added: %s (%s)\n' 'Chat.ReadWrite.All' 'Application'
+  MISSING+=('294ce7c9-31ba-490a-ad7d-97a7d075e4ed=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Chat.ReadWrite.All' 'Application'
 fi
 if grep -qxF -- 'a3410be2-8e48-4f32-8454-c29a7465209d' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChatMember.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'a3410be2-8e48-4f32-8454-c29a7465209d=Role' --output none
-  printf '  added: %s (%s)\n' 'ChatMember.Read.All' 'Application'
+  MISSING+=('a3410be2-8e48-4f32-8454-c29a7465209d=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChatMember.Read.All' 'Application'
 fi
 if grep -qxF -- '57257249-34ce-4810-a8a2-a03adf0c5693' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'ChatMember.ReadWrite.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '57257249-34ce-4810-a8a2-a03adf0c5693=Role' --output none
-  printf '  added: %s (%s)\n' 'ChatMember.ReadWrite.All' 'Application'
+  MISSING+=('57257249-34ce-4810-a8a2-a03adf0c5693=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'ChatMember.ReadWrite.All' 'Application'
 fi
 if grep -qxF -- '98830695-27a2-44f7-8c18-0c3ebc9698f6' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'GroupMember.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '98830695-27a2-44f7-8c18-0c3ebc9698f6=Role' --output none
-  printf '  added: %s (%s)\n' 'GroupMember.Read.All' 'Application'
+  MISSING+=('98830695-27a2-44f7-8c18-0c3ebc9698f6=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'GroupMember.Read.All' 'Application'
 fi
 if grep -qxF -- '40f97065-369a-49f4-947c-6a255697ae91' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'MailboxSettings.Read'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '40f97065-369a-49f4-947c-6a255697ae91=Role' --output none
-  printf '  added: %s (%s)\n' 'MailboxSettings.Read' 'Application'
+  MISSING+=('40f97065-369a-49f4-947c-6a255697ae91=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'MailboxSettings.Read' 'Application'
 fi
 if grep -qxF -- '658aa5d8-239f-45c4-aa12-864f4fc7e490' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Member.Read.Hidden'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '658aa5d8-239f-45c4-aa12-864f4fc7e490=Role' --output none
-  printf '  added: %s (%s)\n' 'Member.Read.Hidden' 'Application'
+  MISSING+=('658aa5d8-239f-45c4-aa12-864f4fc7e490=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Member.Read.Hidden' 'Application'
 fi
 if grep -qxF -- '332a536c-c7ef-4017-ab91-336970924f0d' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Sites.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '332a536c-c7ef-4017-ab91-336970924f0d=Role' --output none
-  printf '  added: %s (%s)\n' 'Sites.Read.All' 'Application'
+  MISSING+=('332a536c-c7ef-4017-ab91-336970924f0d=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Sites.Read.All' 'Application'
 fi
 if grep -qxF -- '23fc2474-f741-46ce-8465-674744c5c361' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Team.Create'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '23fc2474-f741-46ce-8465-674744c5c361=Role' --output none
-  printf '  added: %s (%s)\n' 'Team.Create' 'Application'
+  MISSING+=('23fc2474-f741-46ce-8465-674744c5c361=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Team.Create' 'Application'
 fi
 if grep -qxF -- '2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'Team.ReadBasic.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e=Role' --output none
-  printf '  added: %s (%s)\n' 'Team.ReadBasic.All' 'Application'
+  MISSING+=('2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'Team.ReadBasic.All' 'Application'
 fi
 if grep -qxF -- '660b7406-55f1-41ca-a0ed-0b035e182f3e' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamMember.Read.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '660b7406-55f1-41ca-a0ed-0b035e182f3e=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamMember.Read.All' 'Application'
+  MISSING+=('660b7406-55f1-41ca-a0ed-0b035e182f3e=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamMember.Read.All' 'Application'
 fi
 if grep -qxF -- '0121dc95-1b9f-4aed-8bac-58c5ac466691' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamMember.ReadWrite.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '0121dc95-1b9f-4aed-8bac-58c5ac466691=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamMember.ReadWrite.All' 'Application'
+  MISSING+=('0121dc95-1b9f-4aed-8bac-58c5ac466691=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamMember.ReadWrite.All' 'Application'
 fi
 if grep -qxF -- '4437522e-9a86-4a41-a7da-e380edd4a97d' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamMember.ReadWriteNonOwnerRole.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '4437522e-9a86-4a41-a7da-e380edd4a97d=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamMember.ReadWriteNonOwnerRole.All' 'Application'
+  MISSING+=('4437522e-9a86-4a41-a7da-e380edd4a97d=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamMember.ReadWriteNonOwnerRole.All' 'Application'
 fi
 if grep -qxF -- 'bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamSettings.ReadWrite.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamSettings.ReadWrite.All' 'Application'
+  MISSING+=('bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamSettings.ReadWrite.All' 'Application'
 fi
 if grep -qxF -- '49981c42-fd7b-4530-be03-e77b21aed25e' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamsTab.Create'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '49981c42-fd7b-4530-be03-e77b21aed25e=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamsTab.Create' 'Application'
+  MISSING+=('49981c42-fd7b-4530-be03-e77b21aed25e=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamsTab.Create' 'Application'
 fi
 if grep -qxF -- 'a96d855f-016b-47d7-b51c-1218a98d791c' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamsTab.ReadWrite.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'a96d855f-016b-47d7-b51c-1218a98d791c=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamsTab.ReadWrite.All' 'Application'
+  MISSING+=('a96d855f-016b-47d7-b51c-1218a98d791c=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamsTab.ReadWrite.All' 'Application'
 fi
 if grep -qxF -- 'fd9ce730-a250-40dc-bd44-8dc8d20f39ea' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamsTab.ReadWriteForChat.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions 'fd9ce730-a250-40dc-bd44-8dc8d20f39ea=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamsTab.ReadWriteForChat.All' 'Application'
+  MISSING+=('fd9ce730-a250-40dc-bd44-8dc8d20f39ea=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamsTab.ReadWriteForChat.All' 'Application'
 fi
 if grep -qxF -- '6163d4f4-fbf8-43da-a7b4-060fe85ed148' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamsTab.ReadWriteForTeam.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '6163d4f4-fbf8-43da-a7b4-060fe85ed148=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamsTab.ReadWriteForTeam.All' 'Application'
+  MISSING+=('6163d4f4-fbf8-43da-a7b4-060fe85ed148=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamsTab.ReadWriteForTeam.All' 'Application'
 fi
 if grep -qxF -- '425b4b59-d5af-45c8-832f-bb0b7402348a' <<< "$HAVE"; then
   printf '  already listed: %s\n' 'TeamsTab.ReadWriteForUser.All'
 else
-  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions '425b4b59-d5af-45c8-832f-bb0b7402348a=Role' --output none
-  printf '  added: %s (%s)\n' 'TeamsTab.ReadWriteForUser.All' 'Application'
+  MISSING+=('425b4b59-d5af-45c8-832f-bb0b7402348a=Role')
+  MISSING_COUNT=$((MISSING_COUNT + 1))
+  printf '  adding: %s (%s)\n' 'TeamsTab.ReadWriteForUser.All' 'Application'
+fi
+# One call for all of this API's new permissions: az reads the app's list, adds them, writes it back.
+if [ "$MISSING_COUNT" -gt 0 ]; then
+  az ad app permission add --id "$APP_ID" --api '00000003-0000-0000-c000-000000000000' --api-permissions "${MISSING[@]}" --output none
 fi
 
 # 3. Admin consent for the new application permissions: one app role assignment each, made
-#    through Microsoft Graph (this works in every cloud).
+#    through Microsoft Graph (this works in every cloud); grants that exist are kept.
 ASSIGNED=$(az rest --method GET --url "$GRAPH/v1.0/servicePrincipals/$SP_ID/appRoleAssignments?\$top=999" \
   --query 'value[].[resourceId, appRoleId]' --output tsv)
-
-grant_app_role() {
-  local resource_sp=$1 role=$2 name=$3
-  if grep -qxF -- "$resource_sp"$'\t'"$role" <<< "$ASSIGNED"; then
-    echo "  already granted: $name"
-    return
-  fi
-  az rest --method POST --url "$GRAPH/v1.0/servicePrincipals/$resource_sp/appRoleAssignedTo" \
-    --headers 'Content-Type=application/json' \
-    --body "{\"principalId\": \"$SP_ID\", \"resourceId\": \"$resource_sp\", \"appRoleId\": \"$role\"}" \
-    --output none
-  echo "  granted: $name"
-}
 
 printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
