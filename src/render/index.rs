@@ -39,6 +39,8 @@ struct Index<'a> {
     exchange: Option<ExchangeIndex<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     apps: Vec<AppIndex<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    least_privilege: Option<LeastPrivilege<'a>>,
     warnings: &'a [Diagnostic],
 }
 
@@ -80,6 +82,14 @@ struct AppIndex<'a> {
     redirect_uris: Option<&'a RedirectUris>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     public_client_flows: bool,
+}
+
+/// With `--least-privilege`: the site role granted on each site, and what Sites.Selected replaced.
+#[derive(Serialize)]
+struct LeastPrivilege<'a> {
+    role: &'a str,
+    sites: Vec<&'a str>,
+    replaced: Vec<String>,
 }
 
 /// Who made a bundle, from which catalog: the head of every `bundle.json`.
@@ -189,6 +199,11 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
                 public_client_flows: a.public_client_flows,
             })
             .collect(),
+        least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilege {
+            role: l.role,
+            sites: l.sites.iter().map(|s| s.url.as_str()).collect(),
+            replaced: l.replaced.iter().map(|(api, name)| format!("{api}: {name}")).collect(),
+        }),
         warnings,
     };
     super::json_text(&index)

@@ -117,8 +117,10 @@ try {
     function Grant-Scope([string] $ResourceSp, [string[]] $Scopes) {
         $grant = az rest --method GET `
             --url "$Graph/v1.0/oauth2PermissionGrants?`$filter=clientId eq '$SpId' and resourceId eq '$ResourceSp'" `
-            --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv
+            --query "value[?consentType=='AllPrincipals'].[id, scope]" --output tsv
         Assert-Az 'read the existing delegated grants'
+        # One row per grant, "ID<tab>SCOPE" (a single [id, scope] would print as two lines); there is at most one.
+        $grant = @($grant)[0]
         if (-not $grant) {
             Invoke-Graph -Url "$Graph/v1.0/oauth2PermissionGrants" -Step 'grant the delegated permissions' `
                 -Body @{ clientId = $SpId; consentType = 'AllPrincipals'; resourceId = $ResourceSp; scope = ($Scopes -join ' ') } | Out-Null

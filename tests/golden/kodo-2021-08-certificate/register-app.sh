@@ -90,7 +90,9 @@ grant_scopes() {
   shift
   grant=$(az rest --method GET \
     --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
-    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+    --query "value[?consentType=='AllPrincipals'].[id, scope]" --output tsv)
+  # One row per grant, "ID<tab>SCOPE" (a single [id, scope] would print as two lines); there is at most one.
+  grant=${grant%%$'\n'*}
   if [ -z "$grant" ]; then
     printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
       "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"

@@ -118,8 +118,10 @@ try {
     function Grant-Scope([string] $ResourceSp, [string[]] $Scopes) {
         $grant = az rest --method GET `
             --url "$Graph/v1.0/oauth2PermissionGrants?`$filter=clientId eq '$SpId' and resourceId eq '$ResourceSp'" `
-            --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv
+            --query "value[?consentType=='AllPrincipals'].[id, scope]" --output tsv
         Assert-Az 'read the existing delegated grants'
+        # One row per grant, "ID<tab>SCOPE" (a single [id, scope] would print as two lines); there is at most one.
+        $grant = @($grant)[0]
         if (-not $grant) {
             Invoke-Graph -Url "$Graph/v1.0/oauth2PermissionGrants" -Step 'grant the delegated permissions' `
                 -Body @{ clientId = $SpId; consentType = 'AllPrincipals'; resourceId = $ResourceSp; scope = ($Scopes -join ' ') } | Out-Null
@@ -286,6 +288,7 @@ try {
     $SiteHelper = 'KODO for Cloud (site grants)'
     $SiteHelperFilter = 'displayName eq ''KODO for Cloud (site grants)'''
     $SiteHelperId = ''
+    $SiteHelperSp = ''
     $SitesDone = $false
     $Sites = @(@('contoso.sharepoint.us', '/sites/finance'), @('contoso.sharepoint.us', '/'))
 
@@ -303,6 +306,7 @@ try {
             $helperSp = az ad sp create --id $script:SiteHelperId --query id --output tsv
             Assert-Az 'create the site helper service principal'
         }
+        $script:SiteHelperSp = $helperSp
         $graphSp = az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv
         Assert-Az 'find Microsoft Graph'
         Invoke-Graph -Url "$Graph/v1.0/servicePrincipals/$graphSp/appRoleAssignedTo" -Step 'grant the site helper Sites.FullControl.All' `
@@ -364,9 +368,10 @@ try {
         Write-Warning $_
     } finally {
         if ($script:SiteHelperId) {
-            # Its service principal first, then the app (and with it the secret).
-            az ad sp delete --id $script:SiteHelperId
-            if ($LASTEXITCODE -eq 0) { az ad app delete --id $script:SiteHelperId }
+            # Its service principal first, then the app (and with it the secret), by id through Graph.
+            $global:LASTEXITCODE = 0
+            if ($script:SiteHelperSp) { az rest --method DELETE --url "$Graph/v1.0/servicePrincipals/$($script:SiteHelperSp)" }
+            if ($LASTEXITCODE -eq 0) { az rest --method DELETE --url "$Graph/v1.0/applications(appId='$($script:SiteHelperId)')" }
             if ($LASTEXITCODE -ne 0) { Write-Warning "delete the helper app '$SiteHelper' ($($script:SiteHelperId)) by hand" }
         }
     }

@@ -90,7 +90,9 @@ grant_scopes() {
   shift
   grant=$(az rest --method GET \
     --url "$GRAPH/v1.0/oauth2PermissionGrants?\$filter=clientId eq '$SP_ID' and resourceId eq '$resource_sp'" \
-    --query "value[?consentType=='AllPrincipals'].[id, scope] | [0]" --output tsv)
+    --query "value[?consentType=='AllPrincipals'].[id, scope]" --output tsv)
+  # One row per grant, "ID<tab>SCOPE" (a single [id, scope] would print as two lines); there is at most one.
+  grant=${grant%%$'\n'*}
   if [ -z "$grant" ]; then
     printf '{"clientId": "%s", "consentType": "AllPrincipals", "resourceId": "%s", "scope": "%s"}' \
       "$SP_ID" "$resource_sp" "$*" > "$WORK/body.json"
@@ -238,6 +240,7 @@ SITE_ROLE='fullcontrol'
 SITE_HELPER='KODO for Cloud (site grants)'
 SITE_HELPER_FILTER='displayName eq '\''KODO for Cloud (site grants)'\'''
 SITE_HELPER_ID=''
+SITE_HELPER_SP=''
 SITES_DONE=no
 
 site_helper_login() {
@@ -273,6 +276,7 @@ grant_sites() {
   if [ -z "$helper_sp" ]; then
     helper_sp=$(az ad sp create --id "$SITE_HELPER_ID" --query id --output tsv) || return 1
   fi
+  SITE_HELPER_SP=$helper_sp
   graph_sp=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv) || return 1
   printf '{"principalId": "%s", "resourceId": "%s", "appRoleId": "%s"}' \
     "$helper_sp" "$graph_sp" 'a82116e5-55eb-4c41-a434-62fe8a61c773' > "$WORK/body.json"
@@ -313,8 +317,9 @@ contoso.sharepoint.us /'
 printf 'Granting %s on %s site(s) through the helper app %s ...\n' "$SITE_ROLE" '2' "$SITE_HELPER"
 grant_sites || true
 if [ -n "$SITE_HELPER_ID" ]; then
-  # Its service principal first, then the app (and with it the secret).
-  { az ad sp delete --id "$SITE_HELPER_ID" && az ad app delete --id "$SITE_HELPER_ID"; } ||
+  # Its service principal first, then the app (and with it the secret), by id through Graph.
+  { [ -z "$SITE_HELPER_SP" ] || az rest --method DELETE --url "$GRAPH/v1.0/servicePrincipals/$SITE_HELPER_SP"; } &&
+    az rest --method DELETE --url "$GRAPH/v1.0/applications(appId='$SITE_HELPER_ID')" ||
     echo "warning: delete the helper app '$SITE_HELPER' ($SITE_HELPER_ID) by hand" >&2
 fi
 

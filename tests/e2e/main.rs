@@ -1,0 +1,226 @@
+//! End-to-end: bundles rendered by the binary, their bash scripts run with the real Azure CLI
+//! against `entra-sandbox` (an emulator of Entra ID sign-in, ARM and Microsoft Graph), and the
+//! directory they leave checked. Every script runs twice: the second run must change nothing but
+//! add one credential.
+//!
+//! Run with `M365_RUNBOOK_E2E=1 cargo test --test e2e` (about 10 minutes on 2 cores) where
+//! `../shared/tools/entra-sandbox` exists; otherwise each case says so and passes.
+
+mod expect;
+mod sandbox;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sandbox::Tenant;
+
+fn render(args: &[&str], out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_m365-runbook"))
+        .env("NO_COLOR", "1")
+        .env_remove("M365_RUNBOOK_PROFILES")
+        .env("M365_RUNBOOK_CONFIG", out.with_extension("config"))
+        .args(["render", "--quiet", "--out"])
+        .arg(out)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "render {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+struct Case<'a> {
+    profile: &'a str,
+    cloud: &'a str,
+    app_name: &'a str,
+    credential: &'a str,
+    sites: &'a [&'a str],
+    lag: Option<u32>,
+    extra: &'a [&'a str],
+}
+
+impl Default for Case<'_> {
+    fn default() -> Self {
+        Case { profile: "corso", cloud: "public", app_name: "", credential: "", sites: &[], lag: None, extra: &[] }
+    }
+}
+
+/// Renders `case`, runs its `register-app.sh` twice in one tenant and checks the directory
+/// after each run. Returns the tenant and the bundle, for more checks.
+fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String)> {
+    let tool = sandbox::tool()?;
+    let dir = tempfile::tempdir().expect("tmp");
+    let bundle = dir.path().join("bundle");
+    let mut args = vec![case.profile, "--tenant", "contoso"];
+    let cloud_file;
+    if case.cloud.ends_with(".yaml") {
+        cloud_file = dir.path().join("cloud.yaml");
+        let o = Command::new(env!("CARGO_BIN_EXE_m365-runbook"))
+            .args(["cloud", "show", case.cloud.trim_end_matches(".yaml")])
+            .output()
+            .expect("cloud show");
+        std::fs::write(&cloud_file, &o.stdout).expect("cloud file");
+        args.extend(["--cloud-file", cloud_file.to_str().expect("utf-8 path")]);
+    } else {
+        args.extend(["--cloud", case.cloud]);
+    }
+    if !case.app_name.is_empty() {
+        args.extend(["--app-name", case.app_name]);
+    }
+    if !case.credential.is_empty() {
+        args.extend(["--credential", case.credential]);
+    }
+    if !case.sites.is_empty() {
+        args.push("--least-privilege");
+        for s in case.sites {
+            args.extend(["--site", s]);
+        }
+    }
+    args.extend(case.extra);
+    render(&args, &bundle);
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle.join("bundle.json")).expect("bundle.json")).expect("json");
+    let name = index["values"]["app_name"].as_str().expect("app name").to_string();
+    let credential = index["values"]["credential"].as_str().expect("credential").to_string();
+    let sandbox_cloud =
+        if case.cloud.ends_with(".yaml") { dir.path().join("cloud.yaml") } else { PathBuf::from(case.cloud) };
+    let tenant = Tenant::new(&tool, sandbox_cloud.to_str().expect("utf-8"), case.sites, case.lag);
+    let manifest = expect::manifest(&bundle);
+    for n in 1..=2 {
+        let run = tenant.run_script(&bundle.join("register-app.sh"));
+        let what = format!("{} run {n}", case.profile);
+        expect::run_ok(&tenant, &run, &what);
+        let d = tenant.directory();
+        let (app_id, _) = expect::registered(&d, &name, &manifest, &credential, n);
+        expect::printed(&run, &d, &app_id);
+        if !case.sites.is_empty() {
+            let role = index["least_privilege"]["role"].as_str().unwrap_or("fullcontrol");
+            expect::sites_granted(&d, &app_id, &name, case.sites, role);
+        }
+    }
+    Some((tenant, dir, name))
+}
+
+/// Registers with `old`, then runs the upgrade bundle to `new` twice: the app then holds old and
+/// new permissions together (the upgrade removes nothing), each consented, and no new credential.
+fn upgrade(old: &str, new: &str) {
+    let Some((tenant, dir, name)) = register_twice(&Case { profile: old, credential: "secret", ..Case::default() })
+    else {
+        return;
+    };
+    let up = dir.path().join("upgrade");
+    render(&[new, "--upgrade-from", old, "--tenant", "contoso", "--credential", "secret"], &up);
+    let manifest = expect::manifest(&up);
+    for n in 1..=2 {
+        let run = tenant.run_script(&up.join("upgrade-app.sh"));
+        expect::run_ok(&tenant, &run, &format!("upgrade {old} -> {new}, run {n}"));
+        expect::registered(&tenant.directory(), &name, &manifest, "secret", 2);
+    }
+}
+
+#[test]
+fn corso_2022_10() {
+    register_twice(&Case { profile: "corso-2022-10", ..Case::default() });
+}
+#[test]
+fn corso_2022_12() {
+    register_twice(&Case { profile: "corso-2022-12", ..Case::default() });
+}
+#[test]
+fn corso_2023_04() {
+    register_twice(&Case { profile: "corso-2023-04", ..Case::default() });
+}
+#[test]
+fn corso_2023_09() {
+    register_twice(&Case { profile: "corso-2023-09", ..Case::default() });
+}
+#[test]
+fn kodo_2020_03() {
+    register_twice(&Case { profile: "kodo-2020-03", ..Case::default() });
+}
+#[test]
+fn kodo_2020_11() {
+    register_twice(&Case { profile: "kodo-2020-11", ..Case::default() });
+}
+#[test]
+fn kodo_2021_06() {
+    register_twice(&Case { profile: "kodo-2021-06", ..Case::default() });
+}
+#[test]
+fn kodo_2021_08() {
+    register_twice(&Case { profile: "kodo-2021-08", ..Case::default() });
+}
+
+#[test]
+fn certificate_credential() {
+    register_twice(&Case { profile: "kodo", credential: "certificate", ..Case::default() });
+}
+
+#[test]
+fn secret_credential_with_replication_lag() {
+    register_twice(&Case { profile: "corso", credential: "secret", lag: Some(3), ..Case::default() });
+}
+
+#[test]
+fn gcc_high() {
+    register_twice(&Case { profile: "kodo", cloud: "gcc-high", ..Case::default() });
+}
+#[test]
+fn dod_registers_its_cloud() {
+    register_twice(&Case { profile: "corso", cloud: "dod", ..Case::default() });
+}
+#[test]
+fn china() {
+    register_twice(&Case { profile: "corso", cloud: "china", ..Case::default() });
+}
+#[test]
+fn cloud_file() {
+    register_twice(&Case { profile: "corso", cloud: "gcc-high.yaml", ..Case::default() });
+}
+
+#[test]
+fn least_privilege_with_lag() {
+    register_twice(&Case {
+        profile: "corso",
+        sites: &["https://contoso.sharepoint.com/sites/Finance", "https://contoso.sharepoint.com/sites/HR"],
+        lag: Some(3),
+        ..Case::default()
+    });
+}
+#[test]
+fn least_privilege_kodo_gcc_high() {
+    register_twice(&Case {
+        profile: "kodo",
+        cloud: "gcc-high",
+        sites: &["https://contoso.sharepoint.us/sites/Finance"],
+        ..Case::default()
+    });
+}
+
+#[test]
+fn app_names_with_quotes_dollars_backticks_and_accents() {
+    register_twice(&Case { profile: "corso", app_name: "O'Brien $HOME `id` Sauvegarde Société", ..Case::default() });
+}
+
+#[test]
+fn upgrade_corso_2022_10() {
+    upgrade("corso-2022-10", "corso-2023-09");
+}
+#[test]
+fn upgrade_corso_2022_12() {
+    upgrade("corso-2022-12", "corso-2023-09");
+}
+#[test]
+fn upgrade_corso_2023_04() {
+    upgrade("corso-2023-04", "corso-2023-09");
+}
+#[test]
+fn upgrade_kodo_2020_03() {
+    upgrade("kodo-2020-03", "kodo-2021-08");
+}
+#[test]
+fn upgrade_kodo_2020_11() {
+    upgrade("kodo-2020-11", "kodo-2021-08");
+}
+#[test]
+fn upgrade_kodo_2021_06() {
+    upgrade("kodo-2021-06", "kodo-2021-08");
+}
