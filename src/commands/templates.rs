@@ -27,6 +27,7 @@ fn writes(name: &str) -> &'static str {
         }
         "_exchange-user-roles.ps1.tera" => "a part of exchange-online.ps1: roles for the product's user account",
         "_other-apps.sh.tera" => "a part of register-app.sh: the product's further apps",
+        "_other-apps-summary.sh.tera" => "a part of register-app.sh: the further apps' ids and credentials",
         "_sign-in-settings.sh.tera" => "a part of register-app.sh: redirect URIs, public client flows",
         _ => "the file of the same name, without .tera",
     }

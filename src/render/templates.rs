@@ -21,6 +21,7 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("_directory-roles.ps1.tera", include_str!("../../templates/_directory-roles.ps1.tera")),
     ("_directory-roles.sh.tera", include_str!("../../templates/_directory-roles.sh.tera")),
     ("_exchange-user-roles.ps1.tera", include_str!("../../templates/_exchange-user-roles.ps1.tera")),
+    ("_other-apps-summary.sh.tera", include_str!("../../templates/_other-apps-summary.sh.tera")),
     ("_other-apps.sh.tera", include_str!("../../templates/_other-apps.sh.tera")),
     ("_sign-in-settings.sh.tera", include_str!("../../templates/_sign-in-settings.sh.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),

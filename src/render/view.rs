@@ -159,6 +159,10 @@ pub struct OtherAppView<'a> {
     pub public_client_flows: bool,
     /// Shell variable prefix for this app in the scripts (`APP_2`).
     pub var: String,
+    /// The OData filter that finds it by its exact name.
+    pub filter: String,
+    /// Graph's `POST /applications` body that creates it.
+    pub create_body: String,
 }
 
 #[derive(Clone, Serialize)]
@@ -449,6 +453,12 @@ pub fn build<'a>(
                 redirect_uris: redirect_view(a.redirect_uris),
                 public_client_flows: a.public_client_flows,
                 var: format!("APP_{}", i + 2),
+                filter: display_name_filter(a.display_name),
+                create_body: super::manifest::create_body(
+                    a.display_name,
+                    a.sign_in_audience.as_str(),
+                    &super::manifest::of_apis(&a.apis),
+                ),
             })
             .collect(),
         roles_source: crate::roles::DIRECTORY_ROLES_SOURCE,
