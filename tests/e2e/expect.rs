@@ -148,3 +148,15 @@ pub fn sites_granted(d: &Value, app_id: &str, app_name: &str, sites: &[&str], ro
         "the helper's service principal is deleted"
     );
 }
+
+/// The directory role template ids assigned to service principal `sp_id` at scope `/`, sorted,
+/// one entry per assignment (a role assigned twice shows twice).
+pub fn directory_roles(d: &Value, sp_id: &str) -> Vec<String> {
+    let mut roles: Vec<String> = array(d, "roleAssignments")
+        .iter()
+        .filter(|a| a["principalId"] == sp_id && a["directoryScopeId"] == "/")
+        .filter_map(|a| a["roleDefinitionId"].as_str().map(str::to_string))
+        .collect();
+    roles.sort();
+    roles
+}

@@ -224,3 +224,46 @@ fn upgrade_kodo_2020_11() {
 fn upgrade_kodo_2021_06() {
     upgrade("kodo-2021-06", "kodo-2021-08");
 }
+
+/// Profile format 2: a directory role on the main app's service principal, its redirect URIs and
+/// public client flows, and two further apps with their own manifests, roles and credentials
+/// (the Office 365 Management APIs row is left out with `--workloads`: the sandbox has no service
+/// principal for that API).
+#[test]
+fn format_2_directory_roles_sign_in_settings_and_further_apps() {
+    let Some((tenant, dir, name)) = register_twice(&Case {
+        profile: "tests/fixtures/v2/acme-backup-2.yaml",
+        credential: "secret",
+        extra: &["--workloads", "exchange,sharepoint,onedrive,teams"],
+        ..Case::default()
+    }) else {
+        return;
+    };
+    let bundle = dir.path().join("bundle");
+    let d = tenant.directory();
+    let (_, sp) = expect::registered(&d, &name, &expect::manifest(&bundle), "secret", 2);
+    assert_eq!(expect::directory_roles(&d, &sp), ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"], "Global Reader, once");
+    let app = expect::apps_named(&d, &name)[0];
+    assert_eq!(app["isFallbackPublicClient"], true);
+    assert_eq!(app["web"]["redirectUris"], serde_json::json!(["https://acme.example.com/signin"]));
+    assert_eq!(
+        app["publicClient"]["redirectUris"],
+        serde_json::json!(["https://login.microsoftonline.com/common/oauth2/nativeclient"])
+    );
+    for (other, manifest, secrets, roles) in [
+        ("Acme Restore Portal", "app-manifest-restore-portal.json", 0, vec![]),
+        (
+            "Acme Backup (second backup app)",
+            "app-manifest-backup-2.json",
+            2,
+            vec!["4a5d8f65-41da-4de4-8968-e035b65339cf"],
+        ),
+    ] {
+        let text = std::fs::read_to_string(bundle.join(manifest)).expect("manifest");
+        let wanted: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let (_, other_sp) = expect::registered(&d, other, &wanted, "secret", secrets);
+        assert_eq!(expect::directory_roles(&d, &other_sp), roles, "{other}");
+    }
+    let portal = expect::apps_named(&d, "Acme Restore Portal")[0];
+    assert_eq!(portal["web"]["redirectUris"], serde_json::json!(["https://acme.example.com/restore"]));
+}
