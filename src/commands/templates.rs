@@ -26,9 +26,13 @@ fn writes(name: &str) -> &'static str {
             "a part of register-app: directory role assignments"
         }
         "_exchange-user-roles.ps1.tera" => "a part of exchange-online.ps1: roles for the product's user account",
-        "_other-apps.sh.tera" => "a part of register-app.sh: the product's further apps",
-        "_other-apps-summary.sh.tera" => "a part of register-app.sh: the further apps' ids and credentials",
-        "_sign-in-settings.sh.tera" => "a part of register-app.sh: redirect URIs, public client flows",
+        "_other-apps.sh.tera" | "_other-apps.ps1.tera" => "a part of register-app: the product's further apps",
+        "_other-apps-summary.sh.tera" | "_other-apps-summary.ps1.tera" => {
+            "a part of register-app: the further apps' ids and credentials"
+        }
+        "_sign-in-settings.sh.tera" | "_sign-in-settings.ps1.tera" => {
+            "a part of register-app: redirect URIs, public client flows"
+        }
         _ => "the file of the same name, without .tera",
     }
 }
