@@ -20,6 +20,7 @@ macro_rules! builtin {
 }
 
 pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
+    "avepoint-express-2024-04"["avepoint-express"],
     "corso-2022-10",
     "corso-2022-12",
     "corso-2023-04",
@@ -28,6 +29,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "kodo-2020-11",
     "kodo-2021-06",
     "kodo-2021-08"["kodo"],
+    "veeam-vb365-2026-07"["veeam", "veeam-vb365"],
 ];
 
 /// The built-in profile named `name` (id or alias), if any.
