@@ -11,5 +11,6 @@ mod format2;
 mod golden;
 mod inventory;
 mod lint;
+mod powershell;
 mod safety;
 mod templates;

@@ -267,3 +267,99 @@ fn format_2_directory_roles_sign_in_settings_and_further_apps() {
     let portal = expect::apps_named(&d, "Acme Restore Portal")[0];
     assert_eq!(portal["web"]["redirectUris"], serde_json::json!(["https://acme.example.com/restore"]));
 }
+
+/// Read-modify-write of what others granted: a scope someone added to the app's delegated grant
+/// stays after the script runs again, and so does an application permission granted by hand.
+#[test]
+fn grants_made_by_others_are_kept() {
+    let Some(tool) = sandbox::tool() else { return };
+    let dir = tempfile::tempdir().expect("tmp");
+    let bundle = dir.path().join("bundle");
+    render(&["kodo-2021-08", "--tenant", "contoso", "--credential", "secret"], &bundle);
+    let tenant = Tenant::new(&tool, "public", &[], None);
+    let run = tenant.run_script(&bundle.join("register-app.sh"));
+    expect::run_ok(&tenant, &run, "first run");
+    let d = tenant.directory();
+    let app = expect::apps_named(&d, "KODO for Cloud")[0].clone();
+    let sp = d["servicePrincipals"]
+        .as_array()
+        .expect("sps")
+        .iter()
+        .find(|s| s["appId"] == app["appId"])
+        .expect("sp")
+        .clone();
+    let grant = d["oauth2PermissionGrants"]
+        .as_array()
+        .expect("grants")
+        .iter()
+        .find(|g| g["clientId"] == sp["id"])
+        .expect("grant")
+        .clone();
+    let graph = tenant.directory()["servicePrincipals"]
+        .as_array()
+        .expect("sps")
+        .iter()
+        .find(|s| s["appId"] == "00000003-0000-0000-c000-000000000000")
+        .expect("graph")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let scope = format!("{} Extra.Scope", grant["scope"].as_str().expect("scope"));
+    let graph_url = "https://graph.microsoft.com/v1.0";
+    let patch = format!("{{\"scope\": \"{scope}\"}}");
+    let url = format!("{graph_url}/oauth2PermissionGrants/{}", grant["id"].as_str().expect("id"));
+    let o = tenant.run(&[
+        "az".as_ref(),
+        "rest".as_ref(),
+        "--method".as_ref(),
+        "PATCH".as_ref(),
+        "--url".as_ref(),
+        url.as_ref(),
+        "--headers".as_ref(),
+        "Content-Type=application/json".as_ref(),
+        "--body".as_ref(),
+        patch.as_ref(),
+    ]);
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    // Someone grants one more application permission by hand (AuditLog.Read.All on Graph).
+    let body = format!(
+        "{{\"principalId\": \"{}\", \"resourceId\": \"{graph}\", \"appRoleId\": \"b0afded3-3588-46d8-8b3d-9842eff778da\"}}",
+        sp["id"].as_str().expect("id")
+    );
+    let url = format!("{graph_url}/servicePrincipals/{graph}/appRoleAssignedTo");
+    let o = tenant.run(&[
+        "az".as_ref(),
+        "rest".as_ref(),
+        "--method".as_ref(),
+        "POST".as_ref(),
+        "--url".as_ref(),
+        url.as_ref(),
+        "--headers".as_ref(),
+        "Content-Type=application/json".as_ref(),
+        "--body".as_ref(),
+        body.as_ref(),
+    ]);
+    assert_eq!(o.status, 0, "{}", o.stderr);
+
+    let run = tenant.run_script(&bundle.join("register-app.sh"));
+    expect::run_ok(&tenant, &run, "second run");
+    let d = tenant.directory();
+    let after = d["oauth2PermissionGrants"]
+        .as_array()
+        .expect("grants")
+        .iter()
+        .find(|g| g["id"] == grant["id"])
+        .expect("grant kept");
+    let scopes: Vec<&str> = after["scope"].as_str().expect("scope").split_whitespace().collect();
+    assert!(scopes.contains(&"Extra.Scope"), "the scope another admin added is kept: {scopes:?}");
+    for s in grant["scope"].as_str().expect("scope").split_whitespace() {
+        assert!(scopes.contains(&s), "{s}");
+    }
+    let by_hand = d["appRoleAssignments"]
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .filter(|a| a["principalId"] == sp["id"] && a["appRoleId"] == "b0afded3-3588-46d8-8b3d-9842eff778da")
+        .count();
+    assert_eq!(by_hand, 1, "the hand-made grant is kept, once");
+}

@@ -50,6 +50,11 @@ impl Tenant {
     }
 
     pub fn run_script(&self, script: &Path) -> Run {
+        self.run(&["bash".as_ref(), script.as_os_str()])
+    }
+
+    /// Any command in the tenant (signed in as the admin once a script has run).
+    pub fn run(&self, command: &[&std::ffi::OsStr]) -> Run {
         let o = Command::new(&self.tool)
             .arg("run")
             .arg("--state")
@@ -57,8 +62,7 @@ impl Tenant {
             .arg("--approve-device-code")
             .args(&self.options)
             .arg("--")
-            .arg("bash")
-            .arg(script)
+            .args(command)
             .output()
             .expect("entra-sandbox runs");
         Run {
