@@ -3,38 +3,66 @@
 # Admits the app to Exchange Web Services (EWS), which `full_access_as_app` depends on, with
 # Exchange Online PowerShell (Install-Module ExchangeOnlineManagement). Sign in as an Exchange
 # Administrator. Exchange Online began switching EWS off on 2026-10-01 and shuts it down for good
-# on 2027-04-01: plan the move to Microsoft Graph.
+# on 2027-04-01: plan the move to Microsoft Graph. Changes can take up to 24 hours to apply.
 #
-# EwsAllowedAppIDs is written whole, and once it lists an app, only listed apps can use EWS. This
-# script adds the app to the existing list; it refuses to start an empty list unless you add -Force
-# after making sure every other app that uses EWS in the tenant is listed too. -WhatIf shows the
-# changes without making them.
+# EwsAllowedAppIDs is a tenant-wide list, and once it lists an app, only listed apps can use EWS.
+# This script reads the list as it is (Get-OrganizationConfig shows it only with
+# -RetrieveEwsOperationAccessPolicy, as one comma-separated value), keeps every app already on it
+# and adds this one. It refuses to start a list that is empty unless you add -Force after making
+# sure every other app that uses EWS in the tenant is listed too, and it turns EWS on for the
+# organization only where it was never set ($null); where an administrator turned it off ($false),
+# it stops unless you add -EnableEws. -WhatIf shows the changes without making them.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     # The Application (client) ID that register-app prints.
     [string] $AppId = '',
-    [switch] $Force
+    [switch] $Force,
+    [switch] $EnableEws
 )
 $ErrorActionPreference = 'Stop'
 
 if ($AppId -notmatch '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') {
     throw 'give -AppId: the Application (client) ID that register-app printed'
 }
+$AppId = $AppId.ToLowerInvariant()
+
+# The list as one array of lower-case ids, whatever shape it comes in: $null, one
+# comma-separated string, or a collection of strings.
+function ConvertTo-AppIdList($Value) {
+    @(@($Value) | Where-Object { $null -ne $_ } | ForEach-Object { "$_" -split ',' } |
+            ForEach-Object { $_.Trim().ToLowerInvariant() } | Where-Object { $_ } | Select-Object -Unique)
+}
 
 Connect-ExchangeOnline -ExchangeEnvironmentName 'O365Default' -ShowBanner:$false
-$org = Get-OrganizationConfig
-$allowed = @($org.EwsAllowedAppIDs | Where-Object { $_ })
+$org = Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy
+if (-not ($org.PSObject.Properties.Name -contains 'EwsAllowedAppIDs')) {
+    throw ('Get-OrganizationConfig shows no EwsAllowedAppIDs: update the ExchangeOnlineManagement module ' +
+        '(Update-Module ExchangeOnlineManagement) and run again; nothing was changed.')
+}
+$allowed = ConvertTo-AppIdList $org.EwsAllowedAppIDs
 if ($allowed -contains $AppId) {
     Write-Host "EWS already admits $AppId"
 } elseif ($allowed.Count -eq 0 -and -not $Force) {
     throw ('EwsAllowedAppIDs is empty: once it lists one app, only listed apps can use EWS. ' +
         'Add every other app that uses EWS too, then run again with -Force.')
-} elseif ($PSCmdlet.ShouldProcess('EwsAllowedAppIDs', "add $AppId")) {
-    Set-OrganizationConfig -EwsAllowedAppIDs ($allowed + $AppId)
-    Write-Host "EWS now admits $AppId"
+} elseif ($PSCmdlet.ShouldProcess('EwsAllowedAppIDs', "add $AppId to the $($allowed.Count) app(s) listed")) {
+    Set-OrganizationConfig -EwsAllowedAppIDs ([string[]] ($allowed + $AppId))
+    Write-Host "EWS now admits $AppId, and the $($allowed.Count) app(s) it admitted before"
 }
-if ($org.EwsEnabled -eq $false -and $PSCmdlet.ShouldProcess('EwsEnabled', 'set to $true')) {
-    Set-OrganizationConfig -EwsEnabled $true
-    Write-Host 'EWS is enabled for the organization'
+if ($null -eq $org.EwsEnabled) {
+    # Never set: from 2026-10-01 Exchange Online treats it as off, and the list then admits nobody.
+    if ($PSCmdlet.ShouldProcess('EwsEnabled', 'set to $true (it was never set)')) {
+        Set-OrganizationConfig -EwsEnabled $true
+        Write-Host 'EWS is enabled for the organization (it was never set)'
+    }
+} elseif ($org.EwsEnabled -eq $false) {
+    if (-not $EnableEws) {
+        throw ('EwsEnabled is $false: an administrator turned EWS off for the whole organization. ' +
+            'Run again with -EnableEws to turn it on (the allow list above still limits which apps use it).')
+    }
+    if ($PSCmdlet.ShouldProcess('EwsEnabled', 'set to $true')) {
+        Set-OrganizationConfig -EwsEnabled $true
+        Write-Host 'EWS is enabled for the organization'
+    }
 }
-Get-OrganizationConfig | Select-Object -Property 'EwsEnabled', 'EwsAllowedAppIDs'
+Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | Select-Object -Property 'EwsEnabled', 'EwsAllowedAppIDs'

@@ -3,8 +3,26 @@
 # SharePoint Online tenant settings that KODO for Cloud's page asks for, applied with the
 # SharePoint Online Management Shell (Install-Module Microsoft.Online.SharePoint.PowerShell).
 # Sign in as a SharePoint Administrator or Global Administrator. Changes can take up to 24 hours.
+# Each setting is read first: one that already has the value is left alone, and the value it had
+# before is printed, so that it can be set back. -WhatIf shows the changes without making them.
+[CmdletBinding(SupportsShouldProcess)]
+param()
 $ErrorActionPreference = 'Stop'
 
 Connect-SPOService -Url 'https://contoso-admin.sharepoint.us' -Region 'ITAR'
-Set-SPOTenant -LegacyAuthProtocolsEnabled $true
+$current = Get-SPOTenant
+
+function Set-TenantSetting([string] $Name, $Value) {
+    $before = $current.$Name
+    if ("$before" -eq "$Value") {
+        Write-Host "$Name is already $Value"
+        return
+    }
+    if ($PSCmdlet.ShouldProcess($Name, "set to $Value (it is $before)")) {
+        $setting = @{ $Name = $Value }
+        Set-SPOTenant @setting
+        Write-Host "$Name set to $Value (it was $before; to undo: Set-SPOTenant -$Name $before)"
+    }
+}
+Set-TenantSetting -Name 'LegacyAuthProtocolsEnabled' -Value $true
 Get-SPOTenant | Select-Object -Property 'LegacyAuthProtocolsEnabled'

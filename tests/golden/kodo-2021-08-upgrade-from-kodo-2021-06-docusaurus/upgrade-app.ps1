@@ -369,6 +369,7 @@ Write-Host ('  {0}: {1} ({2}, {3})' -f 'Microsoft Graph', 'User.Read', 'Delegate
 } finally {
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
         az cloud set --name $PreviousCloud --output none
+        if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }
     if ($savedConsoleEncoding) { [Console]::OutputEncoding = $savedConsoleEncoding }

@@ -394,6 +394,7 @@ try {
 } finally {
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
         az cloud set --name $PreviousCloud --output none
+        if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }
     if ($savedConsoleEncoding) { [Console]::OutputEncoding = $savedConsoleEncoding }
