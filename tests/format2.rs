@@ -287,3 +287,33 @@ fn diff_shows_tag_role_and_app_changes() {
     );
     assert_eq!(v["apps"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn exchange_online_ps1_holds_the_user_steps_alone_when_the_profile_asks_no_ews() {
+    let text = fs::read_to_string(repo().join(ACME)).expect("fixture");
+    let text = text.replacen(
+        "  - api: Office 365 Exchange Online\n    application:\n      - {name: full_access_as_app, workloads: [exchange], usage: [backup, restore]}\n",
+        "",
+        1,
+    );
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("p.yaml");
+    fs::write(&path, text).expect("write");
+    let out = tmp.path().join("b");
+    let o = run_in(
+        &repo(),
+        &["render", &path.to_string_lossy(), "--tenant", "contoso", "--out", &out.to_string_lossy(), "-q"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = fs::read_to_string(out.join("exchange-online.ps1")).expect("exchange-online.ps1");
+    assert!(!script.contains("$AppId") && !script.contains("EwsAllowedAppIDs"), "no EWS step: {script}");
+    assert!(script.contains("param(\n    # The account (user principal name) that the product signs in with.\n    [string] $User = ''\n)"), "{script}");
+    assert!(script.contains("New-ManagementRoleAssignment -Role 'View-Only Configuration' -User $User"), "{script}");
+    assert!(script.contains("Write-Warning ('ApplicationImpersonation' + ' is retired"), "{script}");
+    assert!(
+        script.contains("Add-PublicFolderClientPermission -Identity $folder.Identity -User $User -AccessRights $right")
+    );
+    let (start, end) =
+        (script.find("if (-not $User)").expect("check"), script.find("Connect-ExchangeOnline").expect("connect"));
+    assert!(start < end, "-User is checked before anything is done");
+}

@@ -188,7 +188,8 @@ fn every_defect_of_the_published_pages_is_found_with_the_right_rule_and_line() {
                 let line = f["location"]["line"].as_u64().unwrap_or(0) as usize;
                 let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
                 f["code"] == rule
-                    && (line_text.contains(name) || (matches!(rule, "api-alias" | "unknown-api") && line_text.contains(api)))
+                    && (line_text.contains(name)
+                        || (matches!(rule, "api-alias" | "unknown-api") && line_text.contains(api)))
             });
             if !hit {
                 problems.push(format!("{id}: no `{rule}` finding at the line of {api} | {name}"));

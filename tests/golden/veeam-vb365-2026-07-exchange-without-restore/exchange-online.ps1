@@ -12,14 +12,23 @@
 # sure every other app that uses EWS in the tenant is listed too, and it turns EWS on for the
 # organization only where it was never set ($null); where an administrator turned it off ($false),
 # it stops unless you add -EnableEws. -WhatIf shows the changes without making them.
+#
+# Also gives the user account Veeam Backup for Microsoft 365 signs in with (-User) the Exchange Online roles
+# and public-folder rights the vendor asks for (see the runbook; a retired role is skipped).
 [CmdletBinding(SupportsShouldProcess)]
 param(
     # The Application (client) ID that register-app prints.
     [string] $AppId = '',
     [switch] $Force,
-    [switch] $EnableEws
+    [switch] $EnableEws,
+    # The account (user principal name) that the product signs in with.
+    [string] $User = ''
 )
 $ErrorActionPreference = 'Stop'
+
+if (-not $User) {
+    throw 'give -User: the account (user principal name) that the product signs in with'
+}
 
 if ($AppId -notmatch '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$') {
     throw 'give -AppId: the Application (client) ID that register-app printed'
@@ -66,3 +75,22 @@ if ($null -eq $org.EwsEnabled) {
     }
 }
 Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | Select-Object -Property 'EwsEnabled', 'EwsAllowedAppIDs'
+
+# Roles for the user account Veeam Backup for Microsoft 365 signs in with (-User).
+
+# Owner on every public folder. A user holds one right per folder:
+# another right is replaced.
+$right = 'Owner'
+foreach ($folder in @(Get-PublicFolder -Identity '\' -Recurse -ResultSize Unlimited)) {
+    $held = @(Get-PublicFolderClientPermission -Identity $folder.Identity -User $User -ErrorAction SilentlyContinue)
+    if ($held | Where-Object { $_.AccessRights -contains $right }) {
+        continue
+    }
+    if ($PSCmdlet.ShouldProcess([string] $folder.Identity, "grant $right to $User")) {
+        if ($held.Count -gt 0) {
+            Remove-PublicFolderClientPermission -Identity $folder.Identity -User $User -Confirm:$false
+        }
+        Add-PublicFolderClientPermission -Identity $folder.Identity -User $User -AccessRights $right | Out-Null
+        Write-Host "granted $right on $($folder.Identity)"
+    }
+}
