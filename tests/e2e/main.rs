@@ -363,3 +363,40 @@ fn grants_made_by_others_are_kept() {
         .count();
     assert_eq!(by_hand, 1, "the hand-made grant is kept, once");
 }
+
+/// Veeam Backup for Microsoft 365 8.5 (format 2): Global Reader on the main app, public client
+/// flows and http://localhost, and the two further apps (the Restore Portal's, without a
+/// credential, and a backup application), each with exactly its manifest's grants.
+#[test]
+fn veeam_vb365_2026_07() {
+    let Some((tenant, dir, name)) = register_twice(&Case { profile: "veeam", ..Case::default() }) else {
+        return;
+    };
+    let bundle = dir.path().join("bundle");
+    let d = tenant.directory();
+    let sp = expect::apps_named(&d, &name)[0]["appId"].as_str().map(str::to_string).expect("appId");
+    let sp_id = d["servicePrincipals"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["appId"] == sp.as_str()))
+        .and_then(|s| s["id"].as_str())
+        .expect("service principal")
+        .to_string();
+    assert_eq!(expect::directory_roles(&d, &sp_id), ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"], "Global Reader, once");
+    let app = expect::apps_named(&d, &name)[0];
+    assert_eq!(app["isFallbackPublicClient"], true);
+    assert_eq!(app["publicClient"]["redirectUris"], serde_json::json!(["http://localhost"]));
+    for (other, manifest, certificates) in [
+        ("Veeam Backup for Microsoft 365 Restore Portal", "app-manifest-restore-portal.json", 0),
+        ("Veeam Backup for Microsoft 365 backup application", "app-manifest-backup-application.json", 2),
+    ] {
+        let text = std::fs::read_to_string(bundle.join(manifest)).expect("manifest");
+        let wanted: serde_json::Value = serde_json::from_str(&text).expect("json");
+        expect::registered(&d, other, &wanted, "certificate", certificates);
+    }
+}
+
+/// AvePoint Cloud Backup Express (format 2): one app, the Microsoft 365 Backup Graph permissions.
+#[test]
+fn avepoint_express_2024_04() {
+    register_twice(&Case { profile: "avepoint-express", ..Case::default() });
+}
