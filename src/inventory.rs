@@ -106,7 +106,8 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
             .zip(record.iter())
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| {
-                let raw = if k == "sites" {
+                // List keys (`sites`, `workloads`, `without`) separate their items with `;` in CSV.
+                let raw = if crate::layers::LIST_KEYS.contains(&k) {
                     Raw::List(Raw::Text(v.replace(';', ",")).list())
                 } else {
                     Raw::Text(v.to_string())

@@ -317,3 +317,21 @@ fn exchange_online_ps1_holds_the_user_steps_alone_when_the_profile_asks_no_ews()
         (script.find("if (-not $User)").expect("check"), script.find("Connect-ExchangeOnline").expect("connect"));
     assert!(start < end, "-User is checked before anything is done");
 }
+
+#[test]
+fn inventory_rows_choose_their_own_subset() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let inventory = tmp.path().join("inv.csv");
+    fs::write(&inventory, "tenant,workloads,without\ncontoso,exchange;teams,restore\nfabrikam,,\n").expect("csv");
+    let out = tmp.path().join("o");
+    let o = run_in(
+        &repo(),
+        &["render", ACME, "--inventory", &inventory.to_string_lossy(), "--out", &out.to_string_lossy(), "-q"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let contoso = bundle_json(&out.join("contoso"));
+    assert_eq!(contoso["selection"], serde_json::json!({"workloads": ["exchange", "teams"], "without": ["restore"]}));
+    let fabrikam = bundle_json(&out.join("fabrikam"));
+    assert!(fabrikam.get("selection").is_none(), "an empty cell selects nothing away");
+    assert!(fabrikam["permissions"].as_array().map(Vec::len) > contoso["permissions"].as_array().map(Vec::len));
+}
