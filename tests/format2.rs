@@ -335,3 +335,21 @@ fn inventory_rows_choose_their_own_subset() {
     assert!(fabrikam.get("selection").is_none(), "an empty cell selects nothing away");
     assert!(fabrikam["permissions"].as_array().map(Vec::len) > contoso["permissions"].as_array().map(Vec::len));
 }
+
+#[test]
+fn show_lists_tags_apps_and_roles() {
+    let o = run_in(&repo(), &["show", "veeam"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("  Role  7b2449af-6ccd-4f4d-9f78-e550c193f0d1  ChannelMessage.Read.All  [teams; backup]"),
+        "{text}"
+    );
+    assert!(text.contains("further app restore-portal (Veeam Backup for Microsoft 365 Restore Portal)"), "{text}");
+    assert!(text.contains("directory role: Global Reader"), "{text}");
+    let o = run_in(&repo(), &["show", "veeam", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["apps"][1]["slug"], "backup-application");
+    assert_eq!(v["apps"][1]["permissions"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["exchange"]["public_folders"]["access_rights"], "Owner");
+}
