@@ -353,3 +353,25 @@ fn show_lists_tags_apps_and_roles() {
     assert_eq!(v["apps"][1]["permissions"].as_array().map(Vec::len), Some(3));
     assert_eq!(v["exchange"]["public_folders"]["access_rights"], "Owner");
 }
+
+#[test]
+fn lint_reads_the_further_apps_too() {
+    let text = fs::read_to_string(repo().join(ACME)).expect("fixture").replacen(
+        "      - api: Microsoft Graph\n        application: [Sites.Read.All]\n",
+        "      - api: Microsoft Graph\n        application: [Sites.Read.All]\n      - api: Azure Active Directory Graph\n        application: [Directory.Read.All]\n",
+        1,
+    );
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("p.yaml");
+    fs::write(&path, text).expect("write");
+    let o = run_in(&repo(), &["lint", &path.to_string_lossy(), "--as-of", "2026-11-01", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let retired: Vec<&Value> = v["profiles"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "retired-api")
+        .collect();
+    assert_eq!(retired.len(), 1, "{v:#}");
+    assert_eq!(retired[0]["location"]["path"], "apps[1].permissions[1].application[0]");
+}

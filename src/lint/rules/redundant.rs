@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
     source: "Microsoft's least/higher privileged tables, e.g. learn.microsoft.com/graph/api/site-post-permissions; \
         Storware/kodo-cloud-manual@2056173",
     check: |ctx, out| {
-        for api in &ctx.resolution().apis {
+        for api in ctx.all_apis() {
             for p in &api.permissions {
                 let Some((res, level, scope)) = parts(p.data.name) else { continue };
                 let broader = api
