@@ -69,7 +69,8 @@ m365-runbook catalog show Mail.ReadWrite\n  m365-runbook catalog import graph-sp
     Catalog(CatalogCommand),
     /// Write a commented starter profile, optionally from a permission list copied from a vendor page.
     #[command(
-        after_help = "Examples:\n  m365-runbook init acme-backup-3\n  m365-runbook init acme-backup-3 --from permissions.txt"
+        after_help = "Examples:\n  m365-runbook init acme-backup-3\n  m365-runbook init acme-backup-3 --from permissions.txt\n  \
+m365-runbook init acme-backup-3 --from saved-page.html --format json"
     )]
     Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -95,6 +96,14 @@ m365-runbook docs --out kodo-manual --flavor gitbook --as-of 2026-11-01 kodo-202
     #[command(after_help = "Examples:\n  m365-runbook diff corso-2022-10 corso-2023-09\n  \
 m365-runbook diff kodo-2020-03 kodo --format markdown > CHANGES.md")]
     Diff(DiffArgs),
+    /// Check an existing app against a profile, offline, from the JSON a connected machine exported
+    /// (exit 1 on findings).
+    #[command(
+        after_help = "Examples:\n  bash collect-state.sh   # on a connected machine, from the tenant's bundle: writes state/TENANT/\n  \
+m365-runbook verify corso --state state/contoso\n  \
+m365-runbook verify kodo --inventory customers.csv --state-root state --format json"
+    )]
+    Verify(Box<VerifyArgs>),
     /// List the built-in templates, or copy them into a folder to edit and use with --templates.
     #[command(
         subcommand,
@@ -102,6 +111,55 @@ m365-runbook diff kodo-2020-03 kodo --format markdown > CHANGES.md")]
 m365-runbook --templates my-templates render corso --tenant contoso"
     )]
     Templates(TemplatesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Profile id, alias, or path to a profile file.
+    pub profile: String,
+    /// A folder written by the bundle's collect-state script (default: state/TENANT with --tenant).
+    #[arg(long, value_name = "DIR", conflicts_with = "inventory")]
+    pub state: Option<PathBuf>,
+    /// `az ad app show --id APP_ID` (default: application.json in the state folder).
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub application: Option<PathBuf>,
+    /// `az ad sp show --id APP_ID` (default: service-principal.json).
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub service_principal: Option<PathBuf>,
+    /// GET /servicePrincipals/{id}/appRoleAssignments (default: app-role-assignments.json).
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub app_role_assignments: Option<PathBuf>,
+    /// GET /oauth2PermissionGrants?$filter=clientId eq '{id}' (default: oauth2-permission-grants.json).
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub grants: Option<PathBuf>,
+    /// The service principals of the APIs consented to: id, appId, displayName (default:
+    /// resource-service-principals.json when present).
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub resources: Option<PathBuf>,
+    /// Verify one tenant per row of this CSV or YAML inventory, from STATE_ROOT/TENANT/.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// With --inventory: the folder holding one state folder per tenant (default: state).
+    #[arg(long, value_name = "DIR", requires = "inventory")]
+    pub state_root: Option<PathBuf>,
+    /// The tenant's initial domain prefix, for the report (and the default state folder).
+    #[arg(long, value_name = "NAME", conflicts_with = "inventory")]
+    pub tenant: Option<TenantName>,
+    /// The app the state must be of.
+    #[arg(long, value_name = "GUID", conflicts_with = "inventory")]
+    pub client_id: Option<Guid>,
+    /// The app was registered with --least-privilege (Sites.Selected instead of Sites.*.All).
+    #[arg(long, conflicts_with = "inventory")]
+    pub least_privilege: bool,
+    /// Report credentials that expire within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub expiring_within: u32,
+    /// Judge credential expiry as of this day (default: today). Pin it for reproducible output.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -203,9 +261,13 @@ pub struct LintArgs {
 pub struct InitArgs {
     /// The new profile's id (lowercase letters, digits, `-`).
     pub id: String,
-    /// A permission list to resolve: one name per line, or rows like `API | Permission | Type`.
+    /// A vendor's permission table to import: pasted text (pipe, Markdown or tab tables, one
+    /// cell per line, lists of names or consent texts) or a saved HTML page.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// Report format for --from: text (on standard error) or json (on standard output).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
     /// Where to write it (default: ID.yaml; `-` for standard output).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -376,6 +438,10 @@ pub struct RenderArgs {
     /// Leave out what only these uses need (format 2 tags): backup or restore; comma-separated.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub without: Vec<String>,
+    /// Keep steps past their retirement as of --as-of (appinv.aspx, legacy authentication, EWS,
+    /// Azure AD Graph), marked as retired, instead of leaving them out.
+    #[arg(long)]
+    pub include_retired: bool,
 
     /// Folder to write the bundle to (default: out/PROFILE/TENANT).
     #[arg(long, value_name = "DIR")]

@@ -9,7 +9,11 @@
 //! - `Connect-SPOService -Region`: MicrosoftDocs/OfficeDocs-SharePoint-PowerShell
 //!   `Connect-SPOService.md` ("ITAR applies only to GCC High and DoD");
 //! - `az cloud set --name`: azure-cli `cloud.py` (AzureCloud, AzureUSGovernment, AzureChinaCloud);
-//!   az has no built-in profile with the DoD Graph host, so DoD registers its own.
+//!   az has no built-in profile with the DoD Graph host, so DoD registers its own;
+//! - Microsoft Entra admin center hosts: entra.microsoft.com, entra.microsoft.us (US Government,
+//!   GCC High and DoD alike) and entra.microsoftonline.cn (21Vianet), the three hosts of the
+//!   admin center's allow list in learn.microsoft.com/entra/fundamentals/faq ("How can I allow
+//!   Microsoft Entra admin center URLs on my firewall or proxy server?", ms.date 2025-03-05).
 
 use std::path::Path;
 
@@ -29,8 +33,12 @@ pub struct Cloud {
     pub login: String,
     /// Microsoft Graph endpoint, e.g. `https://graph.microsoft.com`.
     pub graph: String,
-    /// Portal where app registrations are managed.
+    /// Azure portal of the cloud.
     pub portal: String,
+    /// Microsoft Entra admin center, where the runbook's portal steps are done. Optional in cloud
+    /// files: without it, the admin center of the cloud's `az_cloud` (see [`Cloud::entra`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entra_admin_center: Option<String>,
     /// Suffix of the tenant's initial domain, e.g. `onmicrosoft.com`.
     pub tenant_domain_suffix: String,
     /// SharePoint admin host suffix: the admin site is `https://{tenant}-admin.{suffix}`.
@@ -65,13 +73,31 @@ impl Cloud {
         vec!["public", "gcc", "gcc-high", "dod", "china"]
     }
 
+    /// The Microsoft Entra admin center: the cloud's own, else the one of its Azure cloud, else
+    /// its Azure portal (which carries the same Entra ID menus).
+    pub fn entra(&self) -> String {
+        if let Some(url) = &self.entra_admin_center {
+            return url.clone();
+        }
+        match self.az_cloud.as_str() {
+            "AzureCloud" => "https://entra.microsoft.com".into(),
+            "AzureUSGovernment" | "AzureUSGovernmentDoD" => "https://entra.microsoft.us".into(),
+            "AzureChinaCloud" => "https://entra.microsoftonline.cn".into(),
+            _ => self.portal.clone(),
+        }
+    }
+
     pub fn is_public(&self) -> bool {
         self.az_cloud == "AzureCloud"
     }
 
     /// Every URL the cloud defines, for checks that no other cloud's endpoint leaks in.
     pub fn endpoints(&self) -> Vec<&str> {
-        vec![&self.login, &self.graph, &self.portal]
+        let mut urls = vec![self.login.as_str(), self.graph.as_str(), self.portal.as_str()];
+        if let Some(e) = &self.entra_admin_center {
+            urls.push(e);
+        }
+        urls
     }
 
     /// Parses a user-written cloud definition (same fields as the built-ins, all required except
@@ -89,6 +115,9 @@ impl Cloud {
         let mut problems = Vec::new();
         let mut urls: Vec<(&str, &str)> =
             vec![("login", &cloud.login), ("graph", &cloud.graph), ("portal", &cloud.portal)];
+        if let Some(e) = &cloud.entra_admin_center {
+            urls.push(("entra_admin_center", e));
+        }
         if let Some(r) = &cloud.az_register {
             urls.extend([
                 ("az_register.endpoint_active_directory", r.endpoint_active_directory.as_str()),
@@ -182,7 +211,8 @@ fn builtins() -> Vec<Cloud> {
         name: "Microsoft global (commercial)".into(),
         login: "https://login.microsoftonline.com".into(),
         graph: "https://graph.microsoft.com".into(),
-        portal: "https://entra.microsoft.com".into(),
+        portal: "https://portal.azure.com".into(),
+        entra_admin_center: Some("https://entra.microsoft.com".into()),
         tenant_domain_suffix: "onmicrosoft.com".into(),
         sharepoint_suffix: "sharepoint.com".into(),
         spo_region: "Default".into(),
@@ -201,6 +231,7 @@ fn builtins() -> Vec<Cloud> {
             login: "https://login.microsoftonline.us".into(),
             graph: "https://graph.microsoft.us".into(),
             portal: "https://portal.azure.us".into(),
+            entra_admin_center: Some("https://entra.microsoft.us".into()),
             tenant_domain_suffix: "onmicrosoft.us".into(),
             sharepoint_suffix: "sharepoint.us".into(),
             spo_region: "ITAR".into(),
@@ -214,6 +245,7 @@ fn builtins() -> Vec<Cloud> {
             login: "https://login.microsoftonline.us".into(),
             graph: "https://dod-graph.microsoft.us".into(),
             portal: "https://portal.azure.us".into(),
+            entra_admin_center: Some("https://entra.microsoft.us".into()),
             tenant_domain_suffix: "onmicrosoft.us".into(),
             sharepoint_suffix: "sharepoint-mil.us".into(),
             spo_region: "ITAR".into(),
@@ -233,6 +265,7 @@ fn builtins() -> Vec<Cloud> {
             login: "https://login.chinacloudapi.cn".into(),
             graph: "https://microsoftgraph.chinacloudapi.cn".into(),
             portal: "https://portal.azure.cn".into(),
+            entra_admin_center: Some("https://entra.microsoftonline.cn".into()),
             tenant_domain_suffix: "partner.onmschina.cn".into(),
             sharepoint_suffix: "sharepoint.cn".into(),
             spo_region: "China".into(),
@@ -262,6 +295,35 @@ mod tests {
             Cloud::parse("c.yaml", &text.replace("sharepoint_suffix: sharepoint-mil.us", "sharepoint_suffix: x;y"))
                 .expect_err("domain");
         assert!(err.to_string().contains("`x;y` is not a domain name"), "{err}");
+    }
+
+    #[test]
+    fn sovereign_clouds_link_their_own_entra_admin_center_and_old_cloud_files_get_a_default() {
+        let hosts: Vec<(&str, String)> =
+            Cloud::builtin_ids().into_iter().map(|id| (id, Cloud::builtin(id).expect(id).entra())).collect();
+        assert_eq!(
+            hosts,
+            vec![
+                ("public", "https://entra.microsoft.com".to_string()),
+                ("gcc", "https://entra.microsoft.com".to_string()),
+                ("gcc-high", "https://entra.microsoft.us".to_string()),
+                ("dod", "https://entra.microsoft.us".to_string()),
+                ("china", "https://entra.microsoftonline.cn".to_string()),
+            ]
+        );
+        // A cloud file written before the field existed still parses, and gets its cloud's default.
+        let text = serde_yaml::to_string(&Cloud::builtin("gcc-high").expect("gcc-high")).expect("yaml");
+        let old: String =
+            text.lines().filter(|l| !l.starts_with("entra_admin_center:")).map(|l| format!("{l}\n")).collect();
+        let cloud = Cloud::parse("old.yaml", &old).expect("parses");
+        assert_eq!(
+            (cloud.entra_admin_center.as_deref(), cloud.entra()),
+            (None, "https://entra.microsoft.us".to_string())
+        );
+        let custom = old.replace("az_cloud: AzureUSGovernment", "az_cloud: USSec");
+        assert_eq!(Cloud::parse("c.yaml", &custom).expect("parses").entra(), "https://portal.azure.us");
+        let bad = format!("{old}entra_admin_center: http://entra.example\n");
+        assert!(Cloud::parse("c.yaml", &bad).expect_err("http").to_string().contains("`entra_admin_center`"));
     }
 
     #[test]

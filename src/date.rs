@@ -20,6 +20,22 @@ impl Date {
         Date::from_days_since_epoch((secs / 86_400) as i64)
     }
 
+    /// Days from 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.days_since_epoch() - self.days_since_epoch()
+    }
+
     /// Howard Hinnant's `civil_from_days`.
     fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;
@@ -99,5 +115,11 @@ mod tests {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days_since_epoch(20_543).to_string(), "2026-03-31");
         assert_eq!(Date::from_days_since_epoch(11_016).to_string(), "2000-02-29");
+        for days in [0, 59, 60, 11_016, 20_543, 36_524, 2_932_896] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        let d = |s: &str| s.parse::<Date>().expect("date");
+        assert_eq!(d("2026-12-01").days_until(d("2027-12-01")), 365);
+        assert_eq!(d("2024-03-01").days_until(d("2024-02-28")), -2);
     }
 }

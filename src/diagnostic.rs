@@ -106,6 +106,33 @@ impl Diagnostic {
         self.notes.push(note.into());
         self
     }
+
+    /// What the finding is about, in a few words: the message up to its first `: ` when that is
+    /// short, else the name it opens with in backticks, else the start cut at a word before 72
+    /// characters.
+    pub fn subject(&self) -> String {
+        let m = self.message.as_str();
+        let head = m.split_once(": ").map_or(m, |(h, _)| h);
+        if head.chars().count() <= 72 {
+            return head.to_string();
+        }
+        if let Some(rest) = m.strip_prefix('`')
+            && let Some(end) = rest.find('`')
+        {
+            return format!("`{}`", &rest[..end]);
+        }
+        let cut: String = head.chars().take(71).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(c, _)| c);
+        format!("{cut}…")
+    }
+
+    /// One line: severity, rule id and subject (`warning[high-privilege]: `Directory.ReadWrite.All``).
+    pub fn summary_line(&self) -> String {
+        match &self.code {
+            Some(code) => format!("{}[{code}]: {}", self.severity, self.subject()),
+            None => format!("{}: {}", self.severity, self.subject()),
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -206,6 +233,20 @@ mod tests {
              \x20  |         ^^^^^^^^^^^^\n\
              \x20  = help: did you mean `User.Read.All`?\n"
         );
+    }
+
+    #[test]
+    fn a_summary_line_names_the_rule_and_the_subject() {
+        let d = Diagnostic::warning(
+            "`Directory.ReadWrite.All` can change users, groups and most other directory objects across the tenant",
+        )
+        .code("high-privilege");
+        assert_eq!(d.summary_line(), "warning[high-privilege]: `Directory.ReadWrite.All`");
+        let d = Diagnostic::warning("the profile enables legacy authentication (IDCRL): since 2026-05-01, gone");
+        assert_eq!(d.summary_line(), "warning: the profile enables legacy authentication (IDCRL)");
+        let long = Diagnostic::warning("word ".repeat(30));
+        let line = long.summary_line();
+        assert!(line.ends_with("word…") && line.chars().count() <= "warning: ".len() + 72, "{line}");
     }
 
     #[test]

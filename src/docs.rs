@@ -65,7 +65,7 @@ pub fn build(setup: &Setup<'_>, profiles: &[&LoadedProfile]) -> Result<Bundle, I
         let cloud = public()?;
         // The same gate as `render`: lint errors stop, warnings go onto the page.
         let rendered = job::run(setup, loaded, &values, cloud.clone())?;
-        let plan = plan::resolve(loaded, setup.catalog, &values, cloud)?;
+        let plan = plan::resolve(loaded, setup.catalog, &values, cloud, setup.as_of)?;
         let text = render::docs_page(&plan, setup.templates, &rendered.warnings, setup.flavor, i + 1)?;
         let path = format!("{}.md", loaded.profile.id);
         bundle.insert(&path, text, false);

@@ -59,7 +59,7 @@ pub fn render_linted(
     cloud: Cloud,
     warnings: Vec<Diagnostic>,
 ) -> Result<Rendered, InputError> {
-    let plan = plan::resolve(loaded, setup.catalog, values, cloud)?;
+    let plan = plan::resolve(loaded, setup.catalog, values, cloud, setup.as_of)?;
     let bundle = render(&plan, setup.templates, &warnings, setup.flavor)?;
     Ok(Rendered { bundle, warnings })
 }

@@ -28,6 +28,7 @@ pub const KEYS: &[&str] = &[
     "sites",
     "workloads",
     "without",
+    "include_retired",
 ];
 
 /// Keys that take a list (a YAML sequence, or items separated by `,` in `--set`).
@@ -221,18 +222,20 @@ impl Layers {
                     .note(format!("clouds: {}", crate::cloud::Cloud::builtin_ids().join(", "))),
             );
         }
-        let least_privilege = match self.get("least_privilege").map(|e| (e.raw.text(), e)) {
+        let mut flag = |key: &str| match self.get(key).map(|e| (e.raw.text(), e)) {
             None => false,
             Some((t, _)) if t == "true" => true,
             Some((t, _)) if t == "false" => false,
             Some((t, e)) => {
                 problems.push(
-                    Diagnostic::error(format!("`least_privilege`: `{}` is not `true` or `false`", t.escape_debug()))
+                    Diagnostic::error(format!("`{key}`: `{}` is not `true` or `false`", t.escape_debug()))
                         .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone())))),
                 );
                 false
             }
         };
+        let least_privilege = flag("least_privilege");
+        let include_retired = flag("include_retired");
         let mut sites = Vec::new();
         if let Some(e) = self.get("sites") {
             for s in e.raw.list() {
@@ -299,6 +302,7 @@ impl Layers {
                 least_privilege,
                 sites,
                 selection,
+                include_retired,
             }),
             _ => Err(InputError::new(problems)),
         }

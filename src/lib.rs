@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod guid;
+pub mod import;
 pub mod inventory;
 pub mod job;
 pub mod layers;
@@ -22,12 +23,15 @@ pub mod plan_extras;
 pub mod profile;
 pub mod quote;
 pub mod render;
+pub mod retirement;
 pub mod roles;
 pub mod suggest;
 pub mod tenant;
 pub mod term;
 pub mod upgrade;
 pub mod values;
+pub mod verdict;
+pub mod verify;
 pub mod yaml_spans;
 
 use std::ffi::OsString;
@@ -65,6 +69,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Command::Docs(a) => commands::docs::run(&cli, a, &mut out),
         Command::Diff(a) => commands::diff::run(&cli, a, &mut out),
         Command::Templates(c) => commands::templates::run(&cli, c, &mut out),
+        Command::Verify(a) => commands::verify::run(&cli, a, &mut out),
         Command::Catalog(c) => commands::catalog::run(&cli, c, &mut out, &mut err),
         Command::Init(a) => commands::init::run(&cli, a, &mut out, &mut err),
         Command::Completions { shell } => {
@@ -80,6 +85,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitC
         Err(e) => {
             if e.downcast_ref::<commands::lint::FindingsFailed>().is_some() {
                 ExitCode::from(EXIT_FAILURE)
+            } else if e.downcast_ref::<commands::verify::Unusable>().is_some() {
+                ExitCode::from(EXIT_INPUT)
             } else if let Some(input) = e.downcast_ref::<InputError>() {
                 let _ = write!(err, "{}", term::paint(&input.to_string(), term::color_enabled(term::Stream::Stderr)));
                 ExitCode::from(EXIT_INPUT)

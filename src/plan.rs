@@ -8,12 +8,15 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Kind, PermissionData, ResourceData};
 use crate::cloud::Cloud;
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, InputError, Location};
 use crate::guid::Guid;
 use crate::plan_extras::{self, Extras};
 use crate::profile::{
-    AddIn, ApiPermissions, CredentialKind, LoadedProfile, Profile, Selection, Tags, TenantSetting, Usage, Workload,
+    AddIn, ApiPermissions, CredentialKind, InputSource, LoadedProfile, Profile, Selection, Tags, TenantSetting, Usage,
+    Workload,
 };
+use crate::retirement::{self, Retired};
 use crate::suggest;
 use crate::tenant::TenantName;
 use crate::values::{SecretYears, SiteUrl, Values};
@@ -34,7 +37,7 @@ pub struct Plan<'a> {
     pub cloud: Cloud,
     pub apis: Vec<PlannedApi>,
     pub add_in: Option<&'a AddIn>,
-    pub tenant_settings: &'a [TenantSetting],
+    pub tenant_settings: Vec<&'a TenantSetting>,
     /// With `--least-privilege`: what was narrowed and the sites to grant.
     pub least_privilege: Option<LeastPrivilege>,
     /// The credential was not given: it is the default for this profile.
@@ -43,20 +46,34 @@ pub struct Plan<'a> {
     pub selection: Selection,
     /// Format 2: roles, further apps, Exchange roles; and what the selection left out.
     pub extras: Extras<'a>,
+    /// The date the bundle is judged by (`--as-of`, default today): retired steps are left out.
+    pub as_of: Date,
+    /// Steps left out because they were retired by `as_of`, or by `--least-privilege`.
+    pub retired: Retired,
+    /// `--include-retired`: retired steps are kept, each marked as retired.
+    pub include_retired: bool,
 }
 
-/// Tenant-wide site permissions replaced by Sites.Selected, and the per-site grants.
+/// Tenant-wide permissions replaced by their selected-scope forms, the per-site grants, and
+/// what stays tenant-wide.
 #[derive(Debug)]
 pub struct LeastPrivilege {
-    /// (API, permission replaced)
-    pub replaced: Vec<(&'static str, &'static str)>,
-    /// The Graph site-permission role matching the broadest permission replaced.
+    /// (API, permission replaced, its selected-scope replacement)
+    pub replaced: Vec<(&'static str, &'static str, &'static str)>,
+    /// The Graph permission role (read, write, manage, fullcontrol) matching the broadest
+    /// permission replaced: what each site or drive grant gives.
     pub role: &'static str,
+    /// Sites.*.All was replaced by Sites.Selected: the sites below are granted one by one.
+    pub sites_selected: bool,
+    /// Files.*.All was replaced by Files.SelectedOperations.Selected: drives are granted one by one.
+    pub files_selected: bool,
     pub sites: Vec<SiteUrl>,
     /// Microsoft Graph's Sites.FullControl.All application permission, which the scripts' helper
     /// app holds for as long as it takes to grant the sites (Graph's `POST /sites/{id}/permissions`
     /// needs it; az's own delegated token has no Sites scope).
     pub granter: Option<(&'static str, &'static PermissionData)>,
+    /// Application permissions that keep their tenant-wide reach: (API, permission).
+    pub tenant_wide: Vec<(&'static str, &'static str)>,
 }
 
 /// Microsoft Graph's app id.
@@ -69,36 +86,85 @@ const SITE_LEVELS: &[(&str, &str)] = &[
     ("Sites.FullControl.All", "fullcontrol"),
 ];
 
-/// Replaces tenant-wide Sites.*.All application permissions with Sites.Selected, per API.
-fn narrow_sites(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> Option<LeastPrivilege> {
+/// Tenant-wide application permissions with a selected-scope form in the catalog, and that form.
+/// Files.SelectedOperations.Selected reaches only the drives, folders and files granted to the app
+/// one by one (`POST /drives/{drive-id}/items/{item-id}/permissions`); Sites.Selected only the sites
+/// granted (`POST /sites/{site-id}/permissions`); the TeamsAppInstallation "Selected" forms only the
+/// Teams apps an administrator preapproves. Sources: learn.microsoft.com/graph/permissions-selected-overview,
+/// learn.microsoft.com/graph/api/driveitem-post-permissions, learn.microsoft.com/graph/api/site-post-permissions,
+/// learn.microsoft.com/graph/permissions-reference (checked 2026-12-01).
+fn selected_form(name: &str) -> Option<String> {
+    if SITE_LEVELS.iter().any(|(n, _)| *n == name) {
+        return Some("Sites.Selected".into());
+    }
+    if matches!(name, "Files.Read.All" | "Files.ReadWrite.All") {
+        return Some("Files.SelectedOperations.Selected".into());
+    }
+    // TeamsAppInstallation.ReadWriteForChat.All -> TeamsAppInstallation.ReadWriteSelectedForChat.All
+    let rest = name.strip_prefix("TeamsAppInstallation.")?;
+    let (verb, target) = rest.split_once("For")?;
+    if verb.contains("Selected") {
+        return None;
+    }
+    Some(format!("TeamsAppInstallation.{verb}SelectedFor{target}"))
+}
+
+/// Replaces tenant-wide application permissions with their selected-scope forms, per API, and
+/// lists what keeps its tenant-wide reach.
+fn narrow(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> LeastPrivilege {
     let mut replaced = Vec::new();
     let mut level = 0;
     for api in apis.iter_mut() {
-        let Some(selected) = api.resource.get(Kind::Application, "Sites.Selected") else { continue };
-        let before = api.permissions.len();
+        let mut added: Vec<&'static PermissionData> = Vec::new();
+        let resource = api.resource;
         api.permissions.retain(|p| {
-            let site_level = SITE_LEVELS.iter().position(|(n, _)| p.kind == Kind::Application && *n == p.data.name);
-            if let Some(l) = site_level {
-                replaced.push((api.resource.display_name, p.data.name));
-                level = level.max(l);
+            if p.kind != Kind::Application {
+                return true;
             }
-            site_level.is_none()
+            let Some(form) = selected_form(p.data.name).and_then(|f| resource.get(Kind::Application, &f)) else {
+                return true;
+            };
+            // The grant role: read for Read permissions, write for ReadWrite, the site levels above.
+            let l = SITE_LEVELS
+                .iter()
+                .position(|(n, _)| *n == p.data.name)
+                .unwrap_or_else(|| usize::from(p.data.name.contains("ReadWrite") || p.data.name.contains("Manage")));
+            level = level.max(l);
+            replaced.push((resource.display_name, p.data.name, form.name));
+            if !added.iter().any(|a| a.id == form.id) {
+                added.push(form);
+            }
+            false
         });
-        if api.permissions.len() != before && !api.permissions.iter().any(|p| p.data.id == selected.id) {
-            api.permissions.push(PlannedPermission {
-                path: String::new(),
-                kind: Kind::Application,
-                data: selected,
-                rows: vec![Tags::default()],
-                purpose: None,
-            });
-            api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
+        for form in added {
+            if !api.permissions.iter().any(|p| p.kind == Kind::Application && p.data.id == form.id) {
+                api.permissions.push(PlannedPermission {
+                    path: String::new(),
+                    kind: Kind::Application,
+                    data: form,
+                    rows: vec![Tags::default()],
+                    purpose: None,
+                });
+            }
         }
+        api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
     }
-    if replaced.is_empty() {
-        None
-    } else {
-        Some(LeastPrivilege { replaced, role: SITE_LEVELS[level].1, sites, granter: None })
+    let tenant_wide = apis
+        .iter()
+        .flat_map(|a| {
+            a.of_kind(Kind::Application)
+                .filter(|p| !p.data.name.contains("Selected"))
+                .map(move |p| (a.resource.display_name, p.data.name))
+        })
+        .collect();
+    LeastPrivilege {
+        sites_selected: replaced.iter().any(|(_, _, f)| *f == "Sites.Selected"),
+        files_selected: replaced.iter().any(|(_, _, f)| *f == "Files.SelectedOperations.Selected"),
+        replaced,
+        role: SITE_LEVELS[level].1,
+        sites,
+        tenant_wide,
+        granter: None,
     }
 }
 
@@ -119,14 +185,47 @@ pub fn foreign_sites(values: &Values, cloud: &Cloud, at: Option<Location>) -> Ve
         .collect()
 }
 
-/// The credential a bundle creates: the one asked for, else a certificate when the profile needs
-/// SharePoint app-only access (SharePoint refuses app-only tokens from secrets), else the profile's.
+/// The credentials a product can take, from the profile's inputs: a client secret when an input
+/// is filled with `client_secret`, a certificate when one is filled with `certificate_path` or
+/// `certificate_thumbprint`. Empty when the inputs name no credential (nothing is known).
+pub fn accepted_credentials(profile: &Profile) -> Vec<CredentialKind> {
+    let mut kinds = Vec::new();
+    for i in &profile.inputs.values {
+        let kind = match i.from {
+            InputSource::ClientSecret => CredentialKind::Secret,
+            InputSource::CertificatePath | InputSource::CertificateThumbprint => CredentialKind::Certificate,
+            _ => continue,
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds.sort();
+    kinds
+}
+
+/// Whether the bundle asks for application permissions on Office 365 SharePoint Online, which
+/// SharePoint honours only from a certificate since ACS is gone.
+pub fn needs_sharepoint_app_only(apis: &[PlannedApi]) -> bool {
+    apis.iter().any(|a| a.resource.app_id == SHAREPOINT && a.of_kind(Kind::Application).next().is_some())
+}
+
+/// The credential a bundle creates: the one asked for; else the only one the product takes (its
+/// inputs); else a certificate when the profile needs SharePoint app-only access (SharePoint
+/// refuses app-only tokens from secrets); else the profile's.
 pub fn effective_credential(profile: &Profile, apis: &[PlannedApi], given: Option<CredentialKind>) -> CredentialKind {
-    given.unwrap_or_else(|| {
-        let sharepoint_app_only =
-            apis.iter().any(|a| a.resource.app_id == SHAREPOINT && a.of_kind(Kind::Application).next().is_some());
-        if sharepoint_app_only { CredentialKind::Certificate } else { profile.app.credential }
+    given.unwrap_or_else(|| match accepted_credentials(profile).as_slice() {
+        [only] => *only,
+        _ if needs_sharepoint_app_only(apis) => CredentialKind::Certificate,
+        _ => profile.app.credential,
     })
+}
+
+/// An API and one of its permissions, by name.
+#[derive(Debug, Serialize)]
+pub struct PermissionName<'a> {
+    pub api: &'a str,
+    pub name: &'a str,
 }
 
 /// One API and the permissions asked of it, sorted by type then name.
@@ -488,6 +587,7 @@ pub fn resolve<'a>(
     catalog: &'a Catalog,
     values: &Values,
     cloud: Cloud,
+    as_of: Date,
 ) -> Result<Plan<'a>, InputError> {
     let profile = &loaded.profile;
     // Warnings (duplicates, retired steps, ...) are lint's to report; see `lint`.
@@ -503,7 +603,16 @@ pub fn resolve<'a>(
     let mut omitted = Vec::new();
     plan_extras::select_permissions(&mut main, &selection, &mut omitted, "");
     let mut apis = main;
-    let mut least_privilege = if values.least_privilege { narrow_sites(&mut apis, values.sites.clone()) } else { None };
+    let mut add_in = profile.sharepoint.as_ref().and_then(|s| s.add_in.as_ref());
+    let mut tenant_settings: Vec<&'a TenantSetting> =
+        profile.sharepoint.as_ref().map_or_else(Vec::new, |s| s.tenant_settings.iter().collect());
+    let retired = retirement::prune(
+        &mut retirement::Steps { apis: &mut apis, add_in: &mut add_in, tenant_settings: &mut tenant_settings },
+        catalog,
+        &retirement::Judged { as_of, include_retired: values.include_retired, least_privilege: values.least_privilege },
+    );
+    let least_privilege = values.least_privilege.then(|| narrow(&mut apis, values.sites.clone()));
+    let mut least_privilege = least_privilege;
     if let Some(l) = least_privilege.as_mut() {
         l.granter = catalog
             .resource(GRAPH_APP_ID)
@@ -526,12 +635,15 @@ pub fn resolve<'a>(
         secret_years: values.secret_years.unwrap_or(SecretYears::DEFAULT),
         cloud,
         apis,
-        add_in: profile.sharepoint.as_ref().and_then(|s| s.add_in.as_ref()),
-        tenant_settings: profile.sharepoint.as_ref().map_or(&[], |s| s.tenant_settings.as_slice()),
+        add_in,
+        tenant_settings,
         least_privilege,
         credential_defaulted: values.credential.is_none(),
         selection,
         extras,
+        as_of,
+        retired,
+        include_retired: values.include_retired,
     })
 }
 
@@ -568,6 +680,8 @@ impl Plan<'_> {
 mod tests {
     use super::*;
 
+    const AS_OF: &str = "2026-11-22";
+
     fn profile(permissions: &str) -> LoadedProfile {
         let text = format!(
             "id: t\nvendor: V\nproduct: P\nversion: '1'\ntitle: T\nsource:\n  url: https://example.com\n  date: '2024-01-01'\napp:\n  display_name: P\npermissions:\n{permissions}inputs:\n  via: form\n  values: []\n"
@@ -579,7 +693,9 @@ mod tests {
         let loaded = profile(permissions);
         let catalog = Catalog::builtin();
         let values = Values::for_tenant("contoso".parse().expect("tenant"));
-        resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect_err("fails").diagnostics
+        resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud"), AS_OF.parse().expect("date"))
+            .expect_err("fails")
+            .diagnostics
     }
 
     #[test]
@@ -589,7 +705,9 @@ mod tests {
         );
         let catalog = Catalog::builtin();
         let values = Values::for_tenant("contoso".parse().expect("tenant"));
-        let plan = resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect("resolves");
+        let plan =
+            resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud"), AS_OF.parse().expect("date"))
+                .expect("resolves");
         let got: Vec<(Kind, &str, &str)> =
             plan.apis[0].permissions.iter().map(|p| (p.kind, p.data.name, p.data.id)).collect();
         assert_eq!(
@@ -636,7 +754,9 @@ mod tests {
         );
         let catalog = Catalog::builtin();
         let values = Values::for_tenant("contoso".parse().expect("tenant"));
-        let plan = resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud")).expect("resolves");
+        let plan =
+            resolve(&loaded, &catalog, &values, Cloud::builtin("public").expect("cloud"), AS_OF.parse().expect("date"))
+                .expect("resolves");
         assert_eq!(plan.apis.len(), 1);
         assert_eq!(plan.apis[0].permissions.len(), 1);
         let warnings = resolution(&loaded, &catalog).warnings;

@@ -20,8 +20,10 @@ pub fn run(
     cloud: Cloud,
 ) -> Result<Rendered, InputError> {
     let Rendered { warnings, .. } = job::run(setup, new, values, cloud.clone())?;
-    let old_plan = plan::resolve(old, setup.catalog, values, cloud.clone())?;
-    let new_plan = plan::resolve(new, setup.catalog, values, cloud.clone())?;
+    // The old plan is what the app was given, retired steps included: they are what may now go.
+    let old_values = Values { include_retired: true, least_privilege: false, ..values.clone() };
+    let old_plan = plan::resolve(old, setup.catalog, &old_values, cloud.clone(), setup.as_of)?;
+    let new_plan = plan::resolve(new, setup.catalog, values, cloud.clone(), setup.as_of)?;
     let options = Options {
         as_of: setup.as_of,
         credential: values.credential,

@@ -31,6 +31,10 @@ pub struct Values {
     /// Only the rows of these workloads, without these uses (format 2 tags).
     #[serde(skip_serializing_if = "Selection::is_all")]
     pub selection: Selection,
+    /// Keep steps past their retirement (appinv.aspx, legacy authentication, EWS, Azure AD
+    /// Graph), each marked as retired, instead of leaving them out.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub include_retired: bool,
 }
 
 impl Values {
@@ -46,6 +50,7 @@ impl Values {
             least_privilege: false,
             sites: Vec::new(),
             selection: Selection::default(),
+            include_retired: false,
         }
     }
 }

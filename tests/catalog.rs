@@ -179,21 +179,26 @@ fn init_writes_a_starter_that_lints_clean_and_resolves_a_pasted_list() {
         .output()
         .expect("runs");
     assert_eq!(o.status.code(), Some(1), "an unresolved name is a finding");
-    let err = stderr(&o);
-    assert!(err.contains("list.txt: line 3: `User.Read.all` written as `User.Read.All`"), "{err}");
-    assert!(err.contains("list.txt: line 4: `Mail.ReadWrite` also exists on Microsoft Graph (delegated), Office 365 Exchange Online (application)"), "{err}");
-    assert!(err.contains("chose Microsoft Graph (application)"), "{err}");
-    assert!(
-        err.contains(
-            "list.txt: line 5: `Sites.Raed.All` is not a permission of any API; did you mean `Sites.Read.All`?"
-        ),
-        "{err}"
+    assert_eq!(
+        stderr(&o),
+        "list.txt:3: corrected: Graph | `User.Read.all` | Application -> Microsoft Graph User.Read.All (application): \
+Wrong case: permission names are case-sensitive; the page writes `User.Read.all`. The page names the API `Graph`, \
+which is not its display name in Entra ID; the permission belongs to Microsoft Graph (app id 00000003-0000-0000-c000-000000000000).
+list.txt:4: resolved: Microsoft Graph Mail.ReadWrite (application) (no API given; also on Office 365 Exchange Online \
+(application, delegated); chose Microsoft Graph because Microsoft Graph is preferred; \
+no type given; `Mail.ReadWrite` is both application and delegated; chose application (the app runs unattended))
+list.txt:5: unresolved: `Sites.Raed.All`: no API publishes this permission; nearest: Sites.Read.All (Microsoft Graph, \
+application), Sites.Read.All (Microsoft Graph, delegated), Sites.Read.All (Office 365 SharePoint Online, application)
+list.txt: 3 rows: 1 resolved, 1 corrected, 1 unresolved
+"
     );
     let text = stdout(&o);
     assert!(
-        text.contains("      - User.Read.All\n      - Mail.ReadWrite\n") && text.contains("#   - Sites.Raed.All"),
+        text.contains("      - User.Read.All\n      - Mail.ReadWrite\n")
+            && text.contains("#   - line 5: Sites.Raed.All"),
         "{text}"
     );
+    assert!(text.contains("  - published: {api: \"Graph\", name: \"User.Read.all\", type: application}\n"), "{text}");
 }
 
 #[test]

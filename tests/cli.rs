@@ -72,7 +72,7 @@ fn render_writes_to_out_profile_tenant_by_default() {
     let tmp = tempfile::tempdir().expect("tmp");
     let o = run_in(tmp.path(), &["render", "corso", "--tenant", "contoso"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "wrote 8 files to out/corso-2023-09/contoso\n");
+    assert_eq!(stdout(&o), "wrote 10 files to out/corso-2023-09/contoso\n");
     let dir = tmp.path().join("out/corso-2023-09/contoso");
     let mut names: Vec<String> =
         fs::read_dir(&dir).expect("bundle").map(|e| e.expect("e").file_name().to_string_lossy().into()).collect();
@@ -83,6 +83,8 @@ fn render_writes_to_out_profile_tenant_by_default() {
             "app-manifest.json",
             "app.env",
             "bundle.json",
+            "collect-state.ps1",
+            "collect-state.sh",
             "env.ps1",
             "env.sh",
             "register-app.ps1",
@@ -115,13 +117,29 @@ fn render_refuses_to_overwrite_without_force_and_replaces_with_it() {
 fn render_json_reports_what_was_written() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("k").to_string_lossy().to_string();
-    let o = run(&["render", "kodo", "--tenant", "contoso", "--out", &out, "--format", "json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["profile"], "kodo-2021-08");
-    let files: Vec<&str> = v["files"].as_array().expect("files").iter().filter_map(|f| f.as_str()).collect();
-    assert!(files.contains(&"appinv-permission-request.xml") && files.contains(&"sharepoint-tenant.ps1"), "{files:?}");
-    assert!(!files.contains(&"env.sh"), "KODO takes its values in a form, not the environment");
+    let files_of = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["render", "kodo", "--tenant", "contoso", "--out", &out, "--format", "json", "--force"];
+        args.extend(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        assert_eq!(v["profile"], "kodo-2021-08");
+        v["files"].as_array().expect("files").iter().filter_map(|f| f.as_str().map(str::to_string)).collect()
+    };
+    let has = |files: &[String], f: &str| files.iter().any(|x| x == f);
+    let before = files_of(&["--as-of", "2026-01-01"]);
+    assert!(has(&before, "appinv-permission-request.xml") && has(&before, "sharepoint-tenant.ps1"), "{before:?}");
+    assert!(!has(&before, "env.sh"), "KODO takes its values in a form, not the environment");
+    // Past their end of life, the appinv grant and the legacy-auth setting are left out ...
+    let after = files_of(&["--as-of", "2026-11-22"]);
+    assert!(!has(&after, "appinv-permission-request.xml") && !has(&after, "sharepoint-tenant.ps1"), "{after:?}");
+    // ... unless asked for, on the command line or as a value.
+    let kept = files_of(&["--as-of", "2026-11-22", "--include-retired"]);
+    assert!(has(&kept, "appinv-permission-request.xml") && has(&kept, "sharepoint-tenant.ps1"), "{kept:?}");
+    let kept = files_of(&["--as-of", "2026-11-22", "--set", "include_retired=true"]);
+    assert!(has(&kept, "appinv-permission-request.xml"), "{kept:?}");
+    let md = fs::read_to_string(tmp.path().join("k/runbook.md")).expect("md");
+    assert!(md.contains("## Retired steps") && md.contains("**Retired:** kept only because"), "{md}");
 }
 
 #[test]

@@ -44,13 +44,23 @@ fn all_text(bundle: &Bundle) -> String {
 
 fn hosts(cloud: &Cloud) -> Vec<String> {
     let host = |u: &str| u.trim_start_matches("https://").to_string();
-    vec![host(&cloud.login), host(&cloud.graph), host(&cloud.portal), format!("-admin.{}", cloud.sharepoint_suffix)]
+    vec![
+        host(&cloud.login),
+        host(&cloud.graph),
+        host(&cloud.portal),
+        host(&cloud.entra()),
+        format!("-admin.{}", cloud.sharepoint_suffix),
+    ]
 }
 
 #[test]
 fn no_bundle_carries_another_clouds_endpoint_or_the_admin_consent_command() {
-    let ids: Vec<String> =
-        ProfileSet::builtin().expect("built-ins").profiles.iter().map(|p| p.profile.id.clone()).collect();
+    let set = ProfileSet::builtin().expect("built-ins");
+    let ids: Vec<(String, Vec<CredentialKind>)> = set
+        .profiles
+        .iter()
+        .map(|p| (p.profile.id.clone(), m365_runbook::plan::accepted_credentials(&p.profile)))
+        .collect();
     let clouds: Vec<Cloud> = Cloud::builtin_ids().into_iter().filter_map(Cloud::builtin).collect();
     for cloud in &clouds {
         let own = hosts(cloud);
@@ -59,13 +69,19 @@ fn no_bundle_carries_another_clouds_endpoint_or_the_admin_consent_command() {
             .flat_map(hosts)
             .filter(|h| !own.contains(h) && !own.iter().any(|o| o.contains(h.as_str())))
             .collect();
-        for id in &ids {
-            for credential in [CredentialKind::Secret, CredentialKind::Certificate] {
+        for (id, takes) in &ids {
+            // A credential the product cannot take is an error (credential-unsupported).
+            for credential in [CredentialKind::Secret, CredentialKind::Certificate]
+                .into_iter()
+                .filter(|c| takes.is_empty() || takes.contains(c))
+            {
                 let text = all_text(&render(id, &cloud.id, Some(credential), false, &[]).bundle);
                 for h in &foreign {
                     assert!(!text.contains(h.as_str()), "{id} in {}: found {h}", cloud.id);
                 }
-                for h in &own[..2] {
+                // Graph (called by the scripts) and the Entra admin center (linked by them); sign-in
+                // goes through `az cloud set`, so the login host need not appear.
+                for h in [&own[1], &own[3]] {
                     assert!(text.contains(h.as_str()), "{id} in {}: missing its own {h}", cloud.id);
                 }
                 let calls_admin_consent = text
@@ -90,15 +106,64 @@ fn dod_registers_its_cloud_in_both_scripts() {
 }
 
 #[test]
-fn sharepoint_app_only_defaults_to_a_certificate_and_graph_only_keeps_the_secret() {
-    let kodo = render("kodo", "public", None, false, &[]).bundle;
-    assert!(kodo.get("register-app.sh").expect("sh").contains("--create-cert"));
-    assert!(kodo.get("runbook.md").expect("md").contains("This bundle creates a certificate, not the client secret"));
-    let kodo_secret = render("kodo", "public", Some(CredentialKind::Secret), false, &[]);
-    assert!(kodo_secret.warnings.iter().any(|w| w.code.as_deref() == Some("sharepoint-secret")));
+fn the_credential_defaults_to_what_the_product_takes_and_kodo_is_told_it_cannot_work() {
+    // KODO's form takes a client secret: the default, although SharePoint app-only needs a certificate.
+    let kodo = render("kodo", "public", None, false, &[]);
+    let sh = kodo.bundle.get("register-app.sh").expect("sh");
+    assert!(sh.contains("--query password") && !sh.contains("--create-cert"));
+    assert!(kodo.warnings.iter().any(|w| w.code.as_deref() == Some("sharepoint-secret")));
+    let index: serde_json::Value = serde_json::from_str(kodo.bundle.get("bundle.json").expect("index")).expect("json");
+    assert_eq!(index["verdict"]["status"], "cannot-work-as-documented");
+    assert_eq!(index["values"]["credential"], "secret");
     let corso = render("corso", "public", None, false, &[]).bundle;
     let sh = corso.get("register-app.sh").expect("sh");
     assert!(sh.contains("--years \"$CREDENTIAL_YEARS\" --query password") && !sh.contains("--create-cert"));
+
+    // A profile whose inputs name no credential, with SharePoint app-only access: a certificate.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let profile = tmp.path().join("sp.yaml");
+    let text = fs::read_to_string(repo().join("tests/fixtures/lint/sharepoint-secret.pass.yaml"))
+        .expect("fixture")
+        .replace("  credential: certificate\n", "");
+    fs::write(&profile, text).expect("write");
+    let out = tmp.path().join("b");
+    let o = run_in(
+        &repo(),
+        &[
+            "render",
+            &profile.to_string_lossy(),
+            "--tenant",
+            "contoso",
+            "--out",
+            &out.to_string_lossy(),
+            "--as-of",
+            "2026-11-22",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(fs::read_to_string(out.join("register-app.sh")).expect("sh").contains("--create-cert"));
+    assert!(
+        fs::read_to_string(out.join("runbook.md"))
+            .expect("md")
+            .contains("This bundle creates a certificate, not the client secret")
+    );
+}
+
+#[test]
+fn a_credential_the_product_cannot_take_stops_the_render_with_the_rule_id() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("c").to_string_lossy().to_string();
+    let o = run_in(&repo(), &["render", "corso", "--tenant", "contoso", "--credential", "certificate", "--out", &out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(
+            "error[credential-unsupported]: Corso takes a client secret only (its inputs), but this bundle creates a certificate\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("= help: render with --credential secret"), "{}", stderr(&o));
+    assert!(!std::path::Path::new(&out).exists(), "nothing written");
 }
 
 #[test]
@@ -136,8 +201,25 @@ fn least_privilege_swaps_tenant_wide_sites_for_selected_with_a_grant_per_site() 
         "{ps}"
     );
     assert!(
-        r.bundle.get("runbook.md").expect("md").contains("**Least privilege.** This bundle asks for `Sites.Selected`")
+        names.contains(&"Files.SelectedOperations.Selected") && !names.contains(&"Files.ReadWrite.All"),
+        "{names:?}"
     );
+    // The tenant-wide appinv.aspx grant is dropped, and what stays tenant-wide is listed.
+    assert!(r.bundle.get("appinv-permission-request.xml").is_none());
+    let md = r.bundle.get("runbook.md").expect("md").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(md.contains("**Least privilege.** This bundle asks for the selected-scope form"), "{md}");
+    assert!(md.contains("`Sites.Selected` instead of `Sites.FullControl.All` (Microsoft Graph)"), "{md}");
+    let stays = md.split("stay tenant-wide").nth(1).expect("tenant-wide list");
+    assert!(stays.contains("`Directory.ReadWrite.All`") && stays.contains("`Mail.ReadWrite`"), "{md}");
+    assert!(
+        !md.contains("reaches only the sites granted to it"),
+        "no claim of site-only reach while tenant-wide grants remain"
+    );
+    assert!(md.contains("`POST /drives/{drive-id}/items/{item-id}/permissions`"), "{md}");
+    assert_eq!(index["retired"]["add_in"]["why"], "retired", "past its end of life, the date is the reason");
+    let tenant_wide = index["least_privilege"]["tenant_wide"].as_array().expect("tenant_wide");
+    assert!(tenant_wide.iter().any(|p| p["name"] == "Group.ReadWrite.All"), "{tenant_wide:?}");
+    assert!(!tenant_wide.iter().any(|p| p["name"].as_str().is_some_and(|n| n.contains("Selected"))));
 }
 
 #[test]
@@ -186,6 +268,7 @@ fn a_custom_cloud_file_renders_with_its_endpoints_and_a_bad_one_is_located() {
             &out,
             "--as-of",
             "2026-11-22",
+            "--include-retired",
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));

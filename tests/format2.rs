@@ -48,6 +48,8 @@ fn the_whole_profile_renders_every_app_with_its_own_manifest() {
             "app-manifest-restore-portal.json",
             "app-manifest-backup-2.json",
             "exchange-online.ps1",
+            "collect-state.sh",
+            "collect-state.ps1",
             "bundle.json"
         ]
     );

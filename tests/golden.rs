@@ -10,9 +10,11 @@ use crate::common::{builtin_ids, read_tree, repo, run, stderr};
 fn cases() -> Vec<(String, String, Vec<&'static str>)> {
     let mut cases: Vec<(String, String, Vec<&'static str>)> =
         builtin_ids().into_iter().map(|id| (id.clone(), id, vec!["--tenant", "contoso"])).collect();
+    // KODO takes a client secret only; a test copy whose form also takes a certificate keeps the
+    // certificate bundle of the same permissions under snapshot.
     cases.push((
         "kodo-2021-08-certificate".into(),
-        "kodo-2021-08".into(),
+        "tests/fixtures/golden/kodo-2021-08-certificate.yaml".into(),
         vec![
             "--tenant",
             "fabrikam",

@@ -8,7 +8,7 @@ use crate::common::{bin, read_tree, stderr, stdout};
 const INVENTORY: &str = "tenant,tenant_id,app_name,cloud,credential\n\
 contoso,,Backup EU,,\n\
 fabrikam,72f988bf-86f1-41af-91ab-2d7cd011db47,,gcc-high,secret\n\
-northwind,,\"Backup, \"\"North\"\"\",,certificate\n";
+northwind,,\"Backup, \"\"North\"\"\",,secret\n";
 
 fn render_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     bin().current_dir(dir).args(args).output().expect("runs")
@@ -36,7 +36,7 @@ fn every_bundle_equals_a_single_render_of_its_row() {
                 "secret",
             ],
         ),
-        ("northwind", vec!["--app-name", "Backup North", "--credential", "certificate"]),
+        ("northwind", vec!["--app-name", "Backup North", "--credential", "secret"]),
     ] {
         let single = format!("single-{tenant}");
         let mut args = vec!["render", "kodo", "--tenant", tenant, "--as-of", "2026-11-22", "--out", &single];

@@ -839,7 +839,12 @@ impl Renderer {
     /// As the `render` command does: lint, resolve, render (on a fixed date).
     fn render_loaded(&self, loaded: &LoadedProfile, i: &Inputs) -> Bundle {
         let cloud = Cloud::builtin(i.cloud).expect("cloud");
-        let values = i.values(&cloud);
+        let mut values = i.values(&cloud);
+        // A credential the product cannot take is a lint error (credential-unsupported), not a quoting case.
+        let takes = plan::accepted_credentials(&loaded.profile);
+        if values.credential.is_some_and(|c| !takes.is_empty() && !takes.contains(&c)) {
+            values.credential = None;
+        }
         let setup = job::Setup {
             catalog: &self.catalog,
             templates: &self.templates,
@@ -856,7 +861,8 @@ impl Renderer {
     /// Resolves and renders without lint (lint judges a profile's content, not its quoting).
     fn render_unlinted(&self, loaded: &LoadedProfile, i: &Inputs) -> Bundle {
         let cloud = Cloud::builtin(i.cloud).expect("cloud");
-        let plan = plan::resolve(loaded, &self.catalog, &i.values(&cloud), cloud).expect("plan");
+        let plan =
+            plan::resolve(loaded, &self.catalog, &i.values(&cloud), cloud, date::known("2026-01-01")).expect("plan");
         render(&plan, &self.templates, &[], i.flavor).expect("render")
     }
 }

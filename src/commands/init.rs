@@ -1,10 +1,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, InitArgs};
+use crate::cli::{Cli, Format, InitArgs};
 use crate::date::Date;
 use crate::diagnostic::InputError;
-use crate::profile::starter::{resolve_list, starter};
+use crate::import::{self, Import};
+use crate::profile::starter::starter;
 
 pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<()> {
     let id_ok = !args.id.is_empty()
@@ -18,31 +19,58 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
         ))
         .into());
     }
-    let resolved = match &args.from {
+    let imported: Option<(String, Import)> = match &args.from {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| InputError::msg(format!("cannot read `{}`: {e}", path.display())))?;
             let catalog = super::catalog(cli)?;
-            let r = resolve_list(&text, &catalog);
-            for report in &r.reports {
-                writeln!(err, "{}: {report}", path.display())?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let imported = import::import(text, &catalog);
+            let n = imported.summary();
+            if n.rows == 0 && n.not_permissions == 0 {
+                return Err(InputError::msg(format!(
+                    "found no permission table or list in `{}` ({} lines read as text{}); copy the page's permission table into the file",
+                    path.display(),
+                    imported.prose_lines.len(),
+                    match n.mentions {
+                        0 => String::new(),
+                        1 => ", naming 1 permission in passing".to_string(),
+                        m => format!(", naming {m} permissions in passing"),
+                    }
+                ))
+                .into());
             }
-            Some(r)
+            Some((path.display().to_string(), imported))
         }
         None => None,
     };
-    let text = starter(&args.id, &Date::today().to_string(), resolved.as_ref());
+    let text = starter(&args.id, &Date::today().to_string(), imported.as_ref().map(|(_, i)| i));
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.yaml", args.id)));
-    if target.as_os_str() == "-" {
-        write!(out, "{text}")?;
-    } else {
-        if target.exists() && !args.force {
-            return Err(
-                InputError::msg(format!("`{}` already exists; add --force to replace it", target.display())).into()
-            );
+    let to_stdout = target.as_os_str() == "-";
+    if !to_stdout && target.exists() && !args.force {
+        return Err(InputError::msg(format!("`{}` already exists; add --force to replace it", target.display())).into());
+    }
+    let json = args.format == Format::Json && imported.is_some();
+    if let Some((source, import)) = &imported {
+        if json {
+            let profile = if to_stdout {
+                serde_json::json!({ "text": text })
+            } else {
+                serde_json::json!({ "path": target.display().to_string() })
+            };
+            let report = import::report::json(import, source, profile);
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        } else {
+            write!(err, "{}", import::report::text(import, source, !cli.quiet))?;
         }
+    }
+    if to_stdout {
+        if !json {
+            write!(out, "{text}")?;
+        }
+    } else {
         std::fs::write(&target, &text).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", target.display()))?;
-        if !cli.quiet {
+        if !cli.quiet && !json {
             writeln!(
                 out,
                 "wrote {}; fill in the vendor details, then `m365-runbook lint {}`",
@@ -51,7 +79,7 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
             )?;
         }
     }
-    if resolved.is_some_and(|r| !r.unresolved.is_empty()) {
+    if imported.is_some_and(|(_, i)| i.summary().unresolved > 0) {
         return Err(crate::commands::lint::FindingsFailed.into());
     }
     Ok(())

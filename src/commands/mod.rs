@@ -12,6 +12,7 @@ pub mod list;
 pub mod render;
 pub mod show;
 pub mod templates;
+pub mod verify;
 
 use crate::cli::Cli;
 use crate::diagnostic::InputError;

@@ -81,10 +81,30 @@ pub fn run(cli: &Cli, args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Writ
     });
     output::write_bundle(&bundle, &target, args.force).map_err(output::WriteError::into_anyhow)?;
 
-    if !cli.quiet {
+    if !cli.quiet && !warnings.is_empty() {
         let color = crate::term::color_enabled(crate::term::Stream::Stderr);
-        for w in &warnings {
-            write!(err, "{}", crate::term::paint(&w.to_string(), color))?;
+        if cli.verbose {
+            for w in &warnings {
+                write!(err, "{}", crate::term::paint(&w.to_string(), color))?;
+            }
+        } else {
+            // One line per finding, most serious first; the full text is in the runbook.
+            for w in &warnings {
+                writeln!(err, "{}", crate::term::paint(&w.summary_line(), color))?;
+            }
+            let plain = args.profile.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c));
+            let shown = if plain { args.profile.clone() } else { crate::quote::bash(&args.profile) };
+            let mut lint = format!("m365-runbook lint {shown}");
+            if let Some(d) = args.as_of {
+                lint.push_str(&format!(" --as-of {d}"));
+            }
+            let n = warnings.len();
+            writeln!(
+                err,
+                "{n} warning{}: the full text is in {} (Warnings), and `{lint}` prints it; --verbose prints it here",
+                if n == 1 { "" } else { "s" },
+                target.join(crate::render::RUNBOOK).display()
+            )?;
         }
     }
     match args.format {
@@ -141,6 +161,9 @@ fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
     if args.least_privilege {
         flag("least_privilege", "--least-privilege", Some("true".into()));
     }
+    if args.include_retired {
+        flag("include_retired", "--include-retired", Some("true".into()));
+    }
     if !args.site.is_empty() {
         layers.set("sites", Raw::List(args.site.clone()), "--site".into(), Some(Location::file("--site")));
     }
@@ -168,11 +191,11 @@ fn show_values(layers: &Layers, profile: &Profile, out: &mut dyn Write) -> anyho
             (Some(e), _) => (e.raw.text(), e.origin.clone()),
             (None, "app_name") => (profile.app.display_name.clone(), "profile".into()),
             (None, "credential") => {
-                ("(certificate if SharePoint app-only, else the profile's)".into(), "default".into())
+                ("(what the product takes, else certificate if SharePoint app-only)".into(), "default".into())
             }
             (None, "secret_years") => ("1".into(), "default".into()),
             (None, "cloud") => ("public".into(), "default".into()),
-            (None, "least_privilege") => ("false".into(), "default".into()),
+            (None, "least_privilege" | "include_retired") => ("false".into(), "default".into()),
             (None, "workloads") => ("(all)".into(), "default".into()),
             (None, "without") => ("(nothing)".into(), "default".into()),
             (None, _) => ("(not set)".into(), "-".into()),

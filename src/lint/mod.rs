@@ -7,7 +7,7 @@
 
 mod context;
 pub mod fix;
-mod rules;
+pub(crate) mod rules;
 
 use crate::diagnostic::{Diagnostic, Severity};
 

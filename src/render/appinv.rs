@@ -6,13 +6,18 @@ use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 
 use crate::profile::AddIn;
 
-pub fn render(add_in: &AddIn, header: &str) -> String {
+/// The document, with `header` and, for a grant kept past its retirement, `retired` as comments.
+pub fn render(add_in: &AddIn, header: &str, retired: Option<&str>) -> String {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    // A comment may not contain `--`; the header is ours, but keep the document valid regardless.
+    // A comment may not contain `--`; the texts are ours, but keep the document valid regardless.
     let comment = format!(" {} ", header.replace("--", "- -"));
+    let retired = retired.map(|r| format!(" Retired: {} ", r.replace("--", "- -")));
     let root_attrs = [("AllowAppOnlyPolicy", if add_in.allow_app_only_policy { "true" } else { "false" })];
     let written = (|| -> std::io::Result<()> {
         writer.write_event(Event::Comment(BytesText::from_escaped(comment.as_str())))?;
+        if let Some(r) = &retired {
+            writer.write_event(Event::Comment(BytesText::from_escaped(r.as_str())))?;
+        }
         writer.write_event(Event::Start(BytesStart::new("AppPermissionRequests").with_attributes(root_attrs)))?;
         for r in &add_in.requests {
             let attrs = [("Scope", r.scope.as_str()), ("Right", r.right.as_str())];
@@ -41,12 +46,18 @@ mod tests {
                 AddInRequest { scope: "a\"<&>".into(), right: "Read".into() },
             ],
         };
-        let xml = render(&add_in, "generated -- test");
+        let xml = render(&add_in, "generated -- test", None);
         assert_eq!(
             xml,
             "<!-- generated - - test -->\n<AppPermissionRequests AllowAppOnlyPolicy=\"true\">\n  \
              <AppPermissionRequest Scope=\"http://sharepoint/content/tenant\" Right=\"FullControl\"/>\n  \
              <AppPermissionRequest Scope=\"a&quot;&lt;&amp;&gt;\" Right=\"Read\"/>\n</AppPermissionRequests>\n"
+        );
+        let retired = render(&add_in, "h", Some("on 2026-04-02, ACS ended -- gone"));
+        assert!(
+            retired
+                .starts_with("<!-- h -->\n<!-- Retired: on 2026-04-02, ACS ended - - gone -->\n<AppPermissionRequests"),
+            "{retired}"
         );
         // And it reads back to the same values.
         let mut reader = quick_xml::Reader::from_str(&xml);

@@ -20,7 +20,7 @@ struct Index<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sharepoint_add_in: Option<&'a crate::profile::AddIn>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    sharepoint_tenant_settings: &'a [crate::profile::TenantSetting],
+    sharepoint_tenant_settings: &'a [&'a crate::profile::TenantSetting],
     inputs: &'a crate::profile::Inputs,
     /// Format 2: `--workloads` / `--without`, and what they left out.
     #[serde(skip_serializing_if = "Selection::is_all")]
@@ -39,6 +39,12 @@ struct Index<'a> {
     exchange: Option<ExchangeIndex<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     apps: Vec<AppIndex<'a>>,
+    /// Works as documented, with changes, or not at all, as of `as_of`.
+    verdict: crate::verdict::Verdict,
+    as_of: String,
+    /// Steps left out because they are retired (or kept on request, `kept: true`).
+    #[serde(skip_serializing_if = "crate::retirement::Retired::is_empty")]
+    retired: &'a crate::retirement::Retired,
     #[serde(skip_serializing_if = "Option::is_none")]
     least_privilege: Option<LeastPrivilege<'a>>,
     warnings: &'a [Diagnostic],
@@ -84,14 +90,6 @@ struct AppIndex<'a> {
     public_client_flows: bool,
 }
 
-/// With `--least-privilege`: the site role granted on each site, and what Sites.Selected replaced.
-#[derive(Serialize)]
-struct LeastPrivilege<'a> {
-    role: &'a str,
-    sites: Vec<&'a str>,
-    replaced: Vec<String>,
-}
-
 /// Who made a bundle, from which catalog: the head of every `bundle.json`.
 #[derive(Serialize)]
 pub(crate) struct Generator<'a> {
@@ -114,6 +112,23 @@ struct ProfileRef<'a> {
     version: &'a str,
     title: &'a str,
     source: &'a crate::profile::Source,
+}
+
+/// What `--least-privilege` narrowed, and what stays tenant-wide.
+#[derive(Serialize)]
+struct LeastPrivilege<'a> {
+    replaced: Vec<Replaced<'a>>,
+    role: &'a str,
+    /// The sites granted `role` one by one.
+    sites: Vec<&'a str>,
+    tenant_wide: Vec<crate::plan::PermissionName<'a>>,
+}
+
+#[derive(Serialize)]
+struct Replaced<'a> {
+    api: &'a str,
+    name: &'a str,
+    replaced_by: &'a str,
 }
 
 #[derive(Serialize)]
@@ -154,7 +169,7 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
         permissions: crate::plan::permission_rows(&plan.apis, false),
         required_resource_access: super::manifest::required_resource_access(plan),
         sharepoint_add_in: plan.add_in,
-        sharepoint_tenant_settings: plan.tenant_settings,
+        sharepoint_tenant_settings: &plan.tenant_settings,
         inputs: &p.inputs,
         selection: &plan.selection,
         omitted: &plan.extras.omitted,
@@ -199,10 +214,14 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
                 public_client_flows: a.public_client_flows,
             })
             .collect(),
+        verdict: crate::verdict::judge(plan),
+        as_of: plan.as_of.to_string(),
+        retired: &plan.retired,
         least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilege {
+            replaced: l.replaced.iter().map(|(api, name, by)| Replaced { api, name, replaced_by: by }).collect(),
             role: l.role,
+            tenant_wide: l.tenant_wide.iter().map(|(api, name)| crate::plan::PermissionName { api, name }).collect(),
             sites: l.sites.iter().map(|s| s.url.as_str()).collect(),
-            replaced: l.replaced.iter().map(|(api, name)| format!("{api}: {name}")).collect(),
         }),
         warnings,
     };

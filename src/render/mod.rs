@@ -28,6 +28,9 @@ pub const ENV_SH: &str = "env.sh";
 pub const ENV_PS1: &str = "env.ps1";
 pub const DOTENV: &str = "app.env";
 pub const RUNBOOK: &str = "runbook.md";
+/// Export the app's state for `m365-runbook verify`.
+pub const COLLECT_SH: &str = "collect-state.sh";
+pub const COLLECT_PS1: &str = "collect-state.ps1";
 pub const INDEX: &str = "bundle.json";
 /// GitBook's table of contents, beside a gitbook-flavoured runbook.
 pub const SUMMARY: &str = "SUMMARY.md";
@@ -93,6 +96,7 @@ pub fn file_list<'p>(plan: &'p Plan<'_>) -> Vec<&'p str> {
     if plan.profile.inputs.via == InputChannel::Environment {
         files.extend([ENV_SH, ENV_PS1, DOTENV]);
     }
+    files.extend([COLLECT_SH, COLLECT_PS1]);
     files.push(INDEX);
     files
 }
@@ -134,7 +138,11 @@ pub fn render(
             RUNBOOK => reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH),
             name => templates.render(&format!("{name}.tera"), &context)?,
         };
-        bundle.insert(file, text, matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1 | EXCHANGE_PS1));
+        bundle.insert(
+            file,
+            text,
+            matches!(*file, REGISTER_SH | REGISTER_PS1 | SHAREPOINT_PS1 | EXCHANGE_PS1 | COLLECT_SH | COLLECT_PS1),
+        );
     }
     bundle.insert(INDEX, index::render(plan, warnings, &files), false);
     Ok(bundle)

@@ -28,6 +28,8 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("_sign-in-settings.ps1.tera", include_str!("../../templates/_sign-in-settings.ps1.tera")),
     ("_sign-in-settings.sh.tera", include_str!("../../templates/_sign-in-settings.sh.tera")),
     ("app.env.tera", include_str!("../../templates/app.env.tera")),
+    ("collect-state.ps1.tera", include_str!("../../templates/collect-state.ps1.tera")),
+    ("collect-state.sh.tera", include_str!("../../templates/collect-state.sh.tera")),
     ("docs-index.md.tera", include_str!("../../templates/docs-index.md.tera")),
     ("env.ps1.tera", include_str!("../../templates/env.ps1.tera")),
     ("env.sh.tera", include_str!("../../templates/env.sh.tera")),

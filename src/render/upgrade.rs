@@ -154,8 +154,13 @@ pub fn render(
     let removable = missing_from(&old.apis, &new.apis);
     let add_in_changed = diff.add_in.as_ref().is_some_and(|a| a.present[1]);
     let add_in_dropped = diff.add_in.as_ref().is_some_and(|a| a.present == [true, false]);
-    let settings: Vec<&str> =
-        diff.tenant_settings.iter().filter(|s| s.new.is_some()).map(|s| s.name.as_str()).collect();
+    // Only settings the new plan still sets: retired ones are left out (see `retirement`).
+    let settings: Vec<&str> = diff
+        .tenant_settings
+        .iter()
+        .filter(|s| s.new.is_some() && new.tenant_settings.iter().any(|t| t.name == s.name))
+        .map(|s| s.name.as_str())
+        .collect();
     let ews_new = new.uses_ews() && !old.uses_ews();
 
     let mut files = vec![UPGRADE_MD, UPGRADE_SH, UPGRADE_PS1, super::MANIFEST];

@@ -42,7 +42,13 @@ pub struct View<'a> {
     pub secret_years: u8,
     pub cloud: &'a crate::cloud::Cloud,
     pub sharepoint_admin_url: String,
-    pub consent_url: String,
+    /// The Microsoft Entra admin center of the cloud.
+    pub entra_admin_center: String,
+    /// Where admin consent is granted by hand: the app's **API permissions** page in the Entra
+    /// admin center, with its **Grant admin consent** button. The `/adminconsent` URL is not
+    /// offered: it needs a `redirect_uri` registered on the app, which these apps do not have
+    /// (AADSTS500113), see learn.microsoft.com/entra/identity-platform/v2-admin-consent.
+    pub consent_page_url: String,
     pub cert_name: String,
     pub apis: Vec<ApiView<'a>>,
     pub has_application: bool,
@@ -60,6 +66,14 @@ pub struct View<'a> {
     pub exchange_ews: bool,
     /// The certificate was chosen for the profile (not asked for) because SharePoint needs one.
     pub certificate_by_default: bool,
+    /// The date the bundle is judged by.
+    pub as_of: String,
+    /// Works as documented, with changes, or not at all: the runbook's first line.
+    pub verdict: crate::verdict::Verdict,
+    /// Steps left out because they are retired (or kept with `include_retired`).
+    pub retired: &'a crate::retirement::Retired,
+    /// The product takes a client secret only (its inputs).
+    pub secret_only: bool,
     /// Format 2: any permission carries workload or usage tags.
     pub tagged: bool,
     /// Format 2: every permission of every app with its tags and purpose, for the runbook's table.
@@ -179,6 +193,12 @@ pub struct LeastPrivilegeView<'a> {
     pub site_count: usize,
     /// One `HOST PATH` line per site, for the scripts' loop.
     pub site_lines: String,
+    /// Sites.*.All became Sites.Selected: the sites are granted one by one.
+    pub sites_selected: bool,
+    /// Files.*.All became Files.SelectedOperations.Selected: drives are granted one by one.
+    pub files_selected: bool,
+    /// Application permissions that keep their tenant-wide reach.
+    pub tenant_wide: Vec<TenantWideView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -196,9 +216,17 @@ pub fn display_name_filter(name: &str) -> String {
 }
 
 #[derive(Serialize)]
+pub struct TenantWideView<'a> {
+    pub api: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Serialize)]
 pub struct ReplacedView<'a> {
     pub api: &'a str,
     pub name: &'a str,
+    /// The selected-scope permission asked for instead.
+    pub by: &'a str,
 }
 
 /// What templates see of the profile itself; its permissions, corrections, SharePoint steps and
@@ -301,7 +329,12 @@ pub fn build<'a>(
     }
     let tagged = tagged_rows.iter().any(|r| r.workloads != "all" || r.usage != "all");
     let inputs: Vec<InputView> = profile.inputs.values.iter().map(|i| input_view(plan, &i.name, i.from)).collect();
-    let client = plan.client_id.as_ref().map_or_else(|| "APPLICATION_CLIENT_ID".to_string(), ToString::to_string);
+    let retired_add_in = match &plan.retired.add_in {
+        Some(crate::retirement::Why::Retired { date, event }) => {
+            Some(format!("on {date}, {event}. Kept only on request (include_retired)."))
+        }
+        _ => None,
+    };
     View {
         header: header.to_string(),
         flavor,
@@ -337,8 +370,12 @@ pub fn build<'a>(
             profile.app.sign_in_audience.as_str(),
             &super::manifest::required_resource_access(plan),
         ),
-        site_helper: plan.least_privilege.as_ref().filter(|l| !l.sites.is_empty()).and_then(|l| l.granter).map(
-            |(graph, p)| {
+        site_helper: plan
+            .least_privilege
+            .as_ref()
+            .filter(|l| l.sites_selected && !l.sites.is_empty())
+            .and_then(|l| l.granter)
+            .map(|(graph, p)| {
                 let name = format!("{} (site grants)", plan.app_name);
                 let access =
                     serde_json::json!([{"resourceAppId": graph, "resourceAccess": [{"id": p.id, "type": "Role"}]}]);
@@ -349,21 +386,27 @@ pub fn build<'a>(
                     graph_app_id: graph,
                     full_control_id: p.id,
                 }
-            },
-        ),
+            }),
         sign_in_audience: profile.app.sign_in_audience.as_str(),
         credential: plan.credential.as_str(),
         secret_years: plan.secret_years.get(),
         cloud: &plan.cloud,
         sharepoint_admin_url: plan.sharepoint_admin_url(),
-        consent_url: format!("{}/{}/adminconsent?client_id={client}", plan.cloud.login, plan.sign_in_tenant()),
+        entra_admin_center: plan.cloud.entra(),
+        consent_page_url: match &plan.client_id {
+            Some(id) => format!(
+                "{}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/{id}/isMSAApp~/false",
+                plan.cloud.entra()
+            ),
+            None => plan.cloud.entra(),
+        },
         cert_name: format!("{}-{}", plan.tenant, profile.id),
         apis,
         has_application: plan.application_permissions().next().is_some(),
         has_delegated: plan.has_delegated(),
         add_in: plan.add_in.map(|a| AddInView {
-            xml: super::appinv::render(a, header),
-            pasted: super::appinv::render(a, header)
+            xml: super::appinv::render(a, header, retired_add_in.as_deref()),
+            pasted: super::appinv::render(a, header, None)
                 .lines()
                 .filter(|l| !l.trim_start().starts_with("<!--") && !l.trim().is_empty())
                 .map(str::to_string)
@@ -398,11 +441,14 @@ pub fn build<'a>(
             .collect(),
         files: files.iter().map(|f| f.to_string()).collect(),
         least_privilege: plan.least_privilege.as_ref().map(|l| LeastPrivilegeView {
-            replaced: l.replaced.iter().map(|(api, name)| ReplacedView { api, name }).collect(),
+            replaced: l.replaced.iter().map(|(api, name, by)| ReplacedView { api, name, by }).collect(),
             role: l.role,
             sites: &l.sites,
             site_count: l.sites.len(),
             site_lines: l.sites.iter().map(|s| format!("{} {}", s.host, s.path)).collect::<Vec<_>>().join("\n"),
+            sites_selected: l.sites_selected,
+            files_selected: l.files_selected,
+            tenant_wide: l.tenant_wide.iter().map(|(api, name)| TenantWideView { api, name }).collect(),
         }),
         exchange_ews: plan.uses_ews(),
         certificate_by_default: plan.credential == crate::profile::CredentialKind::Certificate
@@ -462,6 +508,10 @@ pub fn build<'a>(
             })
             .collect(),
         roles_source: crate::roles::DIRECTORY_ROLES_SOURCE,
+        as_of: plan.as_of.to_string(),
+        verdict: crate::verdict::judge(plan),
+        retired: &plan.retired,
+        secret_only: crate::plan::accepted_credentials(profile) == [crate::profile::CredentialKind::Secret],
     }
 }
 

@@ -124,8 +124,8 @@ pub fn registered(d: &Value, name: &str, expected: &Value, credential: &str, cre
 pub fn printed(run: &Run, d: &Value, app_id: &str) {
     let tenant_id = d["tenant"]["id"].as_str().expect("tenant id");
     assert!(run.stdout.contains(tenant_id), "tenant id {tenant_id} not printed:\n{}", run.stdout);
-    let consent = format!("/{tenant_id}/adminconsent?client_id={app_id}");
-    assert!(run.stdout.contains(&consent), "consent URL {consent} not printed:\n{}", run.stdout);
+    let consent = format!("/~/CallAnAPI/appId/{app_id}/isMSAApp~/false");
+    assert!(run.stdout.contains(&consent), "the consent page {consent} not printed:\n{}", run.stdout);
     let client_lines = run.stdout.lines().filter(|l| l.contains(app_id)).count();
     assert!(client_lines >= 2, "client id {app_id} printed as a value too:\n{}", run.stdout);
 }

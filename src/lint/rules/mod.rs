@@ -2,17 +2,18 @@
 //! generated reference and the output.
 
 mod api_alias;
+mod credential_unsupported;
 mod delegated_unattended;
 mod duplicate;
-mod ews_full_access;
+pub(crate) mod ews_full_access;
 mod high_privilege;
-mod legacy_auth;
+pub(crate) mod legacy_auth;
 mod redundant;
 mod resolution;
 mod retired_api;
 mod retired_exchange_role;
 mod secret_lifetime;
-mod sharepoint_add_in;
+pub(crate) mod sharepoint_add_in;
 mod sharepoint_secret;
 mod unsupported_cloud;
 
@@ -28,6 +29,7 @@ pub static RULES: &[&Rule] = &[
     &resolution::WRONG_API,
     &resolution::WRONG_CASE,
     &resolution::WRONG_TYPE,
+    &credential_unsupported::RULE,
     &retired_api::RULE,
     &retired_exchange_role::RULE,
     &sharepoint_add_in::RULE,

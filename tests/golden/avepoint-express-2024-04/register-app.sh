@@ -18,7 +18,7 @@ APP_NAME='AvePoint Cloud Backup Express'
 # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
 APP_FILTER='displayName eq '\''AvePoint Cloud Backup Express'\'''
 GRAPH='https://graph.microsoft.com'
-LOGIN='https://login.microsoftonline.com'
+ENTRA='https://entra.microsoft.com'
 CREDENTIAL_YEARS='1'
 CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
 CERT_NAME='contoso-avepoint-express-2024-04'
@@ -200,8 +200,11 @@ THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f
 echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
 
 echo
-echo "Done. Admin consent URL (to review or repeat consent in a browser):"
-echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
+# Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+# needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+# learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
+echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
 echo
 SHOWN=''
 printf 'Type these values into %s%s:\n' 'AvePoint Cloud Backup Express' "$SHOWN"

@@ -18,7 +18,7 @@ APP_NAME='CorsoApp'
 # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
 APP_FILTER='displayName eq '\''CorsoApp'\'''
 GRAPH='https://graph.microsoft.com'
-LOGIN='https://login.microsoftonline.com'
+ENTRA='https://entra.microsoft.com'
 CREDENTIAL_YEARS='1'
 
 # A private work folder for az's error output and request files, removed on exit, when the Azure
@@ -177,8 +177,11 @@ SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365
   --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
 
 echo
-echo "Done. Admin consent URL (to review or repeat consent in a browser):"
-echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
+# Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+# needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+# learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
+echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
 echo
 SHOWN=' (the secret is shown only this once)'
 printf 'Give %s these values%s:\n' 'Corso' "$SHOWN"

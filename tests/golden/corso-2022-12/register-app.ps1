@@ -19,7 +19,7 @@ try {
     # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
     $AppFilter = 'displayName eq ''CorsoApp'''
     $Graph = 'https://graph.microsoft.com'
-    $Login = 'https://login.microsoftonline.com'
+    $Entra = 'https://entra.microsoft.com'
     $CredentialYears = 1
 
     # Windows PowerShell 5.1 decodes az's output with the console's code page, and Python writes to
@@ -211,8 +211,11 @@ try {
     Assert-Az 'create the client secret'
 
     Write-Host ''
-    Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
-    Write-Host "  $Login/$TenantId/adminconsent?client_id=$AppId"
+    # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+    # needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+    # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+    Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
+    Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
     Write-Host ''
     $shown = ' (the secret is shown only this once)'
     Write-Host ('Give {0} these values{1}:' -f 'Corso', $shown)

@@ -19,7 +19,7 @@ try {
     # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
     $AppFilter = 'displayName eq ''KODO for Cloud'''
     $Graph = 'https://graph.microsoft.com'
-    $Login = 'https://login.microsoftonline.com'
+    $Entra = 'https://entra.microsoft.com'
     $CredentialYears = 1
 
     # Windows PowerShell 5.1 decodes az's output with the console's code page, and Python writes to
@@ -169,7 +169,7 @@ try {
         # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
         # builds without doubling quotes, which fails for a name holding ' (role/custom.py).
         $AppId = az rest --method POST --url "$Graph/v1.0/applications" --headers 'Content-Type=application/json' `
-            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0000-c000-000000000000","resourceAccess":[{"id":"5778995a-e1bf-45b8-affa-663a9f3f4d04","type":"Role"},{"id":"c582532d-9d9e-43bd-a97c-2667a28ce295","type":"Scope"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"332a536c-c7ef-4017-ab91-336970924f0d","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"}]}]}') --query appId --output tsv
+            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"332a536c-c7ef-4017-ab91-336970924f0d","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"},{"id":"a154be20-db9c-4678-8ab7-66f6cc099a59","type":"Scope"}]}]}') --query appId --output tsv
         Assert-Az 'create the app'
         Write-Host "Created app '$AppName': $AppId"
     } else {
@@ -195,11 +195,6 @@ try {
             --query 'value[].[resourceId, appRoleId]' --output tsv)
     Assert-Az 'read the existing grants'
 
-    Write-Host ('Granting {0} application permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-AppRole -ResourceSp $resourceSp -Role '5778995a-e1bf-45b8-affa-663a9f3f4d04' -Name 'Directory.Read.All'
-
     Write-Host ('Granting {0} application permissions ...' -f 'Office 365 Exchange Online')
     $resourceSp = az ad sp show --id '00000002-0000-0ff1-ce00-000000000000' --query id --output tsv
     Assert-Az 'find the API'
@@ -210,6 +205,7 @@ try {
     Assert-Az 'find the API'
     Grant-AppRole -ResourceSp $resourceSp -Role 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' -Name 'Calendars.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '6918b873-d17a-4dc1-b314-35f528134491' -Name 'Contacts.ReadWrite'
+    Grant-AppRole -ResourceSp $resourceSp -Role '7ab1d382-f21e-4acd-a863-ba3e13f7da61' -Name 'Directory.Read.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '75359482-378d-4052-8f01-80520e7db3cd' -Name 'Files.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role 'e2a3a72e-5f79-4c64-b1b1-878b674786c9' -Name 'Mail.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '332a536c-c7ef-4017-ab91-336970924f0d' -Name 'Sites.Read.All'
@@ -218,15 +214,10 @@ try {
     # 3b. Admin consent for delegated permissions: one grant per API for all users. Scopes granted
     #     earlier (by anyone) are kept: the grant becomes the union.
 
-    Write-Host ('Granting {0} delegated permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scopes @('User.Read.All')
-
     Write-Host ('Granting {0} delegated permissions ...' -f 'Microsoft Graph')
     $resourceSp = az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv
     Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scopes @('User.Read')
+    Grant-Scope -ResourceSp $resourceSp -Scopes @('User.Read', 'User.Read.All')
 
     # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
     $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
@@ -234,8 +225,11 @@ try {
     Assert-Az 'create the client secret'
 
     Write-Host ''
-    Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
-    Write-Host "  $Login/$TenantId/adminconsent?client_id=$AppId"
+    # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+    # needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+    # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+    Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
+    Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
     Write-Host ''
     $shown = ' (the secret is shown only this once)'
     Write-Host ('Type these values into {0}{1}:' -f 'KODO for Cloud', $shown)

@@ -2,10 +2,10 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, adds to them instead of
 # replacing them, and appends credentials instead of replacing them.
-# The certificate's private key is written to a file (see step 4); nothing else secret is.
+# The client secret is printed once at the end and written to no file.
 #
 # Needs: az (Azure CLI) 2.37 or later, Windows PowerShell 5.1 or PowerShell 7; sign in as a Global
 # Administrator, or as an Application Administrator together with a Privileged Role Administrator.
@@ -19,9 +19,8 @@ try {
     # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
     $AppFilter = 'displayName eq ''KODO for Cloud'''
     $Graph = 'https://dod-graph.microsoft.us'
-    $Login = 'https://login.microsoftonline.us'
+    $Entra = 'https://entra.microsoft.us'
     $CredentialYears = 1
-    $CertName = 'contoso-kodo-2020-11'
 
     # Windows PowerShell 5.1 decodes az's output with the console's code page, and Python writes to
     # a pipe in the ANSI code page: both are UTF-8 for this run, so that a name such as 'Société'
@@ -181,7 +180,7 @@ try {
         # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
         # builds without doubling quotes, which fails for a name holding ' (role/custom.py).
         $AppId = az rest --method POST --url "$Graph/v1.0/applications" --headers 'Content-Type=application/json' `
-            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0000-c000-000000000000","resourceAccess":[{"id":"5778995a-e1bf-45b8-affa-663a9f3f4d04","type":"Role"},{"id":"c582532d-9d9e-43bd-a97c-2667a28ce295","type":"Scope"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}]}') --query appId --output tsv
+            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"},{"id":"a154be20-db9c-4678-8ab7-66f6cc099a59","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}]}') --query appId --output tsv
         Assert-Az 'create the app'
         Write-Host "Created app '$AppName': $AppId"
     } else {
@@ -207,11 +206,6 @@ try {
             --query 'value[].[resourceId, appRoleId]' --output tsv)
     Assert-Az 'read the existing grants'
 
-    Write-Host ('Granting {0} application permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-AppRole -ResourceSp $resourceSp -Role '5778995a-e1bf-45b8-affa-663a9f3f4d04' -Name 'Directory.Read.All'
-
     Write-Host ('Granting {0} application permissions ...' -f 'Office 365 Exchange Online')
     $resourceSp = az ad sp show --id '00000002-0000-0ff1-ce00-000000000000' --query id --output tsv
     Assert-Az 'find the API'
@@ -222,6 +216,7 @@ try {
     Assert-Az 'find the API'
     Grant-AppRole -ResourceSp $resourceSp -Role 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' -Name 'Calendars.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '6918b873-d17a-4dc1-b314-35f528134491' -Name 'Contacts.ReadWrite'
+    Grant-AppRole -ResourceSp $resourceSp -Role '7ab1d382-f21e-4acd-a863-ba3e13f7da61' -Name 'Directory.Read.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '75359482-378d-4052-8f01-80520e7db3cd' -Name 'Files.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '810c84a8-4a9e-49e6-bf7d-12d183f40d01' -Name 'Mail.Read'
     Grant-AppRole -ResourceSp $resourceSp -Role 'e2a3a72e-5f79-4c64-b1b1-878b674786c9' -Name 'Mail.ReadWrite'
@@ -238,62 +233,35 @@ try {
     # 3b. Admin consent for delegated permissions: one grant per API for all users. Scopes granted
     #     earlier (by anyone) are kept: the grant becomes the union.
 
-    Write-Host ('Granting {0} delegated permissions ...' -f 'Azure Active Directory Graph')
-    $resourceSp = az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv
-    Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scopes @('User.Read.All')
-
     Write-Host ('Granting {0} delegated permissions ...' -f 'Microsoft Graph')
     $resourceSp = az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv
     Assert-Az 'find the API'
-    Grant-Scope -ResourceSp $resourceSp -Scopes @('User.Read')
+    Grant-Scope -ResourceSp $resourceSp -Scopes @('User.Read', 'User.Read.All')
 
     Write-Host ('Granting {0} delegated permissions ...' -f 'Office 365 SharePoint Online')
     $resourceSp = az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query id --output tsv
     Assert-Az 'find the API'
     Grant-Scope -ResourceSp $resourceSp -Scopes @('AllSites.FullControl')
 
-    # 4. The certificate: az makes a self-signed key pair on this machine and uploads only the
-    #    public certificate. The private key is written unencrypted, with the certificate, to a
-    #    file in ~/.m365-runbook that only you can read (its access list holds you alone; on Linux
-    #    and macOS mode 600); move it into the product and delete it. Each run adds a new
-    #    certificate; earlier ones stay valid until they expire or you remove them.
-    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
-    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
-    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
-        --query fileWithCertAndPrivateKey --output tsv --only-show-errors
-    Assert-Az 'create the certificate'
-    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
-    Move-Item -LiteralPath $created -Destination $CertPath
-    if ($PSVersionTable.PSVersion.Major -lt 6 -or $IsWindows) {
-        # az's own chmod does nothing on Windows: give the file an access list of its own.
-        $acl = Get-Acl -LiteralPath $CertPath
-        $acl.SetAccessRuleProtection($true, $false)
-        foreach ($rule in @($acl.Access)) { [void] $acl.RemoveAccessRule($rule) }
-        $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
-        $acl.AddAccessRule([System.Security.AccessControl.FileSystemAccessRule]::new($me, 'FullControl', 'Allow'))
-        Set-Acl -LiteralPath $CertPath -AclObject $acl
-    } else {
-        chmod 600 $CertPath
-        if ($LASTEXITCODE -ne 0) { throw "chmod failed on $CertPath" }
-    }
-    $pem = Get-Content -LiteralPath $CertPath -Raw
-    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
-    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
-        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
-    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
+        --years $CredentialYears --query password --output tsv --only-show-errors
+    Assert-Az 'create the client secret'
 
     Write-Host ''
-    Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
-    Write-Host "  $Login/$TenantId/adminconsent?client_id=$AppId"
+    # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+    # needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+    # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+    Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
+    Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
     Write-Host ''
-    $shown = ''
+    $shown = ' (the secret is shown only this once)'
     Write-Host ('Type these values into {0}{1}:' -f 'KODO for Cloud', $shown)
     $value = $TenantId
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = ('not used with a {0}' -f 'certificate')
+    $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureUSGovernmentDoD') {

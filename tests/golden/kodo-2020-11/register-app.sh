@@ -3,12 +3,12 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, adds to them instead of
 # replacing them, and appends credentials instead of replacing them.
-# The certificate's private key is written to a file (see step 4); nothing else secret is.
+# The client secret is printed once at the end and written to no file.
 #
-# Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
+# Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
@@ -18,10 +18,8 @@ APP_NAME='KODO for Cloud'
 # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
 APP_FILTER='displayName eq '\''KODO for Cloud'\'''
 GRAPH='https://graph.microsoft.com'
-LOGIN='https://login.microsoftonline.com'
+ENTRA='https://entra.microsoft.com'
 CREDENTIAL_YEARS='1'
-CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
-CERT_NAME='contoso-kodo-2020-11'
 
 # A private work folder for az's error output and request files, removed on exit, when the Azure
 # CLI is also pointed back at the cloud it was using before this script.
@@ -144,7 +142,7 @@ done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
   # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
   # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
-  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0000-c000-000000000000","resourceAccess":[{"id":"5778995a-e1bf-45b8-affa-663a9f3f4d04","type":"Role"},{"id":"c582532d-9d9e-43bd-a97c-2667a28ce295","type":"Scope"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}]}' > "$WORK/app.json"
+  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"7ab1d382-f21e-4acd-a863-ba3e13f7da61","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"810c84a8-4a9e-49e6-bf7d-12d183f40d01","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"9492366f-7969-46a4-8d15-ed1a20078fff","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"e1fe6dd8-ba31-4d61-89e7-88639da4683d","type":"Scope"},{"id":"a154be20-db9c-4678-8ab7-66f6cc099a59","type":"Scope"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"678536fe-1083-478a-9c59-b99265e6b0d3","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"},{"id":"56680e0d-d2a3-4ae1-80d8-3c4f2100e3d0","type":"Scope"}]}]}' > "$WORK/app.json"
   APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
     --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
@@ -166,10 +164,6 @@ fi
 ASSIGNED=$(az rest --method GET --url "$GRAPH/v1.0/servicePrincipals/$SP_ID/appRoleAssignments?\$top=999" \
   --query 'value[].[resourceId, appRoleId]' --output tsv)
 
-printf 'Granting %s application permissions ...\n' 'Azure Active Directory Graph'
-RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
-grant_app_role "$RESOURCE_SP" '5778995a-e1bf-45b8-affa-663a9f3f4d04' 'Directory.Read.All'
-
 printf 'Granting %s application permissions ...\n' 'Office 365 Exchange Online'
 RESOURCE_SP=$(az ad sp show --id '00000002-0000-0ff1-ce00-000000000000' --query id --output tsv)
 grant_app_role "$RESOURCE_SP" 'dc890d15-9560-4a4c-9b7f-a736ec74ec40' 'full_access_as_app'
@@ -178,6 +172,7 @@ printf 'Granting %s application permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
 grant_app_role "$RESOURCE_SP" 'ef54d2bf-783f-4e0f-bca1-3210c0444d99' 'Calendars.ReadWrite'
 grant_app_role "$RESOURCE_SP" '6918b873-d17a-4dc1-b314-35f528134491' 'Contacts.ReadWrite'
+grant_app_role "$RESOURCE_SP" '7ab1d382-f21e-4acd-a863-ba3e13f7da61' 'Directory.Read.All'
 grant_app_role "$RESOURCE_SP" '75359482-378d-4052-8f01-80520e7db3cd' 'Files.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '810c84a8-4a9e-49e6-bf7d-12d183f40d01' 'Mail.Read'
 grant_app_role "$RESOURCE_SP" 'e2a3a72e-5f79-4c64-b1b1-878b674786c9' 'Mail.ReadWrite'
@@ -193,38 +188,27 @@ grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadW
 # 3b. Admin consent for delegated permissions: one grant per API for all users. Scopes granted
 #     earlier (by anyone) are kept: the grant becomes the union.
 
-printf 'Granting %s delegated permissions ...\n' 'Azure Active Directory Graph'
-RESOURCE_SP=$(az ad sp show --id '00000002-0000-0000-c000-000000000000' --query id --output tsv)
-grant_scopes "$RESOURCE_SP" 'User.Read.All'
-
 printf 'Granting %s delegated permissions ...\n' 'Microsoft Graph'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0000-c000-000000000000' --query id --output tsv)
-grant_scopes "$RESOURCE_SP" 'User.Read'
+grant_scopes "$RESOURCE_SP" 'User.Read' 'User.Read.All'
 
 printf 'Granting %s delegated permissions ...\n' 'Office 365 SharePoint Online'
 RESOURCE_SP=$(az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query id --output tsv)
 grant_scopes "$RESOURCE_SP" 'AllSites.FullControl'
 
-# 4. The certificate: az makes a self-signed key pair on this machine and uploads only the public
-#    certificate. The private key is written unencrypted, with the certificate, to a file in
-#    $CERT_DIR that only you can read (mode 600); move it into the product and delete it. Each
-#    run adds a new certificate; earlier ones stay valid until they expire or you remove them.
-umask 077
-mkdir -p -- "$CERT_DIR"
-CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
-PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
-mv -- "$CREATED" "$PEM_FILE"
-chmod 600 -- "$PEM_FILE"
-THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
-echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+# 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
+  --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
 
 echo
-echo "Done. Admin consent URL (to review or repeat consent in a browser):"
-echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
+# Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+# needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+# learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
+echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
 echo
-SHOWN=''
+SHOWN=' (the secret is shown only this once)'
 printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
-printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
+printf '  %s: %s\n' 'Client secret' "$SECRET"

@@ -2,10 +2,10 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, adds to them instead of
 # replacing them, and appends credentials instead of replacing them.
-# The certificate's private key is written to a file (see step 4); nothing else secret is.
+# The client secret is printed once at the end and written to no file.
 #
 # Needs: az (Azure CLI) 2.37 or later, Windows PowerShell 5.1 or PowerShell 7; sign in as a Global
 # Administrator, or as an Application Administrator together with a Privileged Role Administrator.
@@ -19,9 +19,8 @@ try {
     # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
     $AppFilter = 'displayName eq ''KODO for Cloud'''
     $Graph = 'https://graph.microsoft.us'
-    $Login = 'https://login.microsoftonline.us'
+    $Entra = 'https://entra.microsoft.us'
     $CredentialYears = 1
-    $CertName = 'contoso-kodo-2021-08'
 
     # Windows PowerShell 5.1 decodes az's output with the console's code page, and Python writes to
     # a pipe in the ANSI code page: both are UTF-8 for this run, so that a name such as 'Société'
@@ -170,7 +169,7 @@ try {
         # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
         # builds without doubling quotes, which fails for a name holding ' (role/custom.py).
         $AppId = az rest --method POST --url "$Graph/v1.0/applications" --headers 'Content-Type=application/json' `
-            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}') --query appId --output tsv
+            --body (New-AzArgument '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"bd61925e-3bf4-4d62-bc0b-06b06c96d95c","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}') --query appId --output tsv
         Assert-Az 'create the app'
         Write-Host "Created app '$AppName': $AppId"
     } else {
@@ -212,7 +211,7 @@ try {
     Grant-AppRole -ResourceSp $resourceSp -Role '57257249-34ce-4810-a8a2-a03adf0c5693' -Name 'ChatMember.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '6918b873-d17a-4dc1-b314-35f528134491' -Name 'Contacts.ReadWrite'
     Grant-AppRole -ResourceSp $resourceSp -Role '19dbc75e-c2e2-444c-a770-ec69d8559fc7' -Name 'Directory.ReadWrite.All'
-    Grant-AppRole -ResourceSp $resourceSp -Role '75359482-378d-4052-8f01-80520e7db3cd' -Name 'Files.ReadWrite.All'
+    Grant-AppRole -ResourceSp $resourceSp -Role 'bd61925e-3bf4-4d62-bc0b-06b06c96d95c' -Name 'Files.SelectedOperations.Selected'
     Grant-AppRole -ResourceSp $resourceSp -Role 'bf7b1a76-6e77-406b-b258-bf5c7720e98f' -Name 'Group.Create'
     Grant-AppRole -ResourceSp $resourceSp -Role '62a82d76-70ea-41e2-9197-370581804d09' -Name 'Group.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '98830695-27a2-44f7-8c18-0c3ebc9698f6' -Name 'GroupMember.Read.All'
@@ -247,35 +246,10 @@ try {
     Grant-AppRole -ResourceSp $resourceSp -Role '20d37865-089c-4dee-8c41-6967602d4ac8' -Name 'Sites.Selected'
     Grant-AppRole -ResourceSp $resourceSp -Role '741f803b-c850-494e-b5df-cde7c675a1ca' -Name 'User.ReadWrite.All'
 
-    # 4. The certificate: az makes a self-signed key pair on this machine and uploads only the
-    #    public certificate. The private key is written unencrypted, with the certificate, to a
-    #    file in ~/.m365-runbook that only you can read (its access list holds you alone; on Linux
-    #    and macOS mode 600); move it into the product and delete it. Each run adds a new
-    #    certificate; earlier ones stay valid until they expire or you remove them.
-    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
-    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
-    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
-        --query fileWithCertAndPrivateKey --output tsv --only-show-errors
-    Assert-Az 'create the certificate'
-    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
-    Move-Item -LiteralPath $created -Destination $CertPath
-    if ($PSVersionTable.PSVersion.Major -lt 6 -or $IsWindows) {
-        # az's own chmod does nothing on Windows: give the file an access list of its own.
-        $acl = Get-Acl -LiteralPath $CertPath
-        $acl.SetAccessRuleProtection($true, $false)
-        foreach ($rule in @($acl.Access)) { [void] $acl.RemoveAccessRule($rule) }
-        $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
-        $acl.AddAccessRule([System.Security.AccessControl.FileSystemAccessRule]::new($me, 'FullControl', 'Allow'))
-        Set-Acl -LiteralPath $CertPath -AclObject $acl
-    } else {
-        chmod 600 $CertPath
-        if ($LASTEXITCODE -ne 0) { throw "chmod failed on $CertPath" }
-    }
-    $pem = Get-Content -LiteralPath $CertPath -Raw
-    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
-    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
-        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
-    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
+        --years $CredentialYears --query password --output tsv --only-show-errors
+    Assert-Az 'create the client secret'
 
     # Sites.Selected: the app gets the site role on each site listed. Granting a site permission
     #    needs Sites.FullControl.All, which the Azure CLI's own sign-in never carries (its token has
@@ -378,16 +352,19 @@ try {
 
 
     Write-Host ''
-    Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
-    Write-Host "  $Login/$TenantId/adminconsent?client_id=$AppId"
+    # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+    # needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+    # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+    Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
+    Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
     Write-Host ''
-    $shown = ''
+    $shown = ' (the secret is shown only this once)'
     Write-Host ('Type these values into {0}{1}:' -f 'KODO for Cloud', $shown)
     $value = $TenantId
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = ('not used with a {0}' -f 'certificate')
+    $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
     if (-not $script:SitesDone) {
         throw 'the site permissions (step 5) are not all granted; everything else is done. Run this script again to finish them.'

@@ -3,12 +3,12 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.us,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, adds to them instead of
 # replacing them, and appends credentials instead of replacing them.
-# The certificate's private key is written to a file (see step 4); nothing else secret is.
+# The client secret is printed once at the end and written to no file.
 #
-# Needs: az (Azure CLI) 2.37 or later, openssl; sign in as a Global Administrator, or as an
+# Needs: az (Azure CLI) 2.37 or later; sign in as a Global Administrator, or as an
 # Application Administrator together with a Privileged Role Administrator for the consent step.
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")"
@@ -18,10 +18,8 @@ APP_NAME='KODO for Cloud'
 # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
 APP_FILTER='displayName eq '\''KODO for Cloud'\'''
 GRAPH='https://graph.microsoft.us'
-LOGIN='https://login.microsoftonline.us'
+ENTRA='https://entra.microsoft.us'
 CREDENTIAL_YEARS='1'
-CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
-CERT_NAME='contoso-kodo-2021-08'
 
 # A private work folder for az's error output and request files, removed on exit, when the Azure
 # CLI is also pointed back at the cloud it was using before this script.
@@ -144,7 +142,7 @@ done <<< "$MATCHES"
 if [ -z "$APP_ID" ]; then
   # Through Graph, not `az ad app create`: az 2.91 looks for the name first with a filter it
   # builds without doubling quotes, which fails for a name holding `'` (role/custom.py).
-  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"75359482-378d-4052-8f01-80520e7db3cd","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}' > "$WORK/app.json"
+  printf '%s' '{"displayName":"KODO for Cloud","signInAudience":"AzureADMyOrg","requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"ef54d2bf-783f-4e0f-bca1-3210c0444d99","type":"Role"},{"id":"f3a65bd4-b703-46df-8f7e-0174fea562aa","type":"Role"},{"id":"59a6b24b-4225-4393-8165-ebaec5f55d7a","type":"Role"},{"id":"3b55498e-47ec-484f-8136-9013221c06a9","type":"Role"},{"id":"35930dcf-aceb-4bd1-b99a-8ffed403c974","type":"Role"},{"id":"7b2449af-6ccd-4f4d-9f78-e550c193f0d1","type":"Role"},{"id":"6b7d71aa-70aa-4810-a8d9-5d9fb2830017","type":"Role"},{"id":"b2e060da-3baf-4687-9611-f4ebc0f0cbde","type":"Role"},{"id":"294ce7c9-31ba-490a-ad7d-97a7d075e4ed","type":"Role"},{"id":"a3410be2-8e48-4f32-8454-c29a7465209d","type":"Role"},{"id":"57257249-34ce-4810-a8a2-a03adf0c5693","type":"Role"},{"id":"6918b873-d17a-4dc1-b314-35f528134491","type":"Role"},{"id":"19dbc75e-c2e2-444c-a770-ec69d8559fc7","type":"Role"},{"id":"bd61925e-3bf4-4d62-bc0b-06b06c96d95c","type":"Role"},{"id":"bf7b1a76-6e77-406b-b258-bf5c7720e98f","type":"Role"},{"id":"62a82d76-70ea-41e2-9197-370581804d09","type":"Role"},{"id":"98830695-27a2-44f7-8c18-0c3ebc9698f6","type":"Role"},{"id":"dbaae8cf-10b5-4b86-a4a1-f871c94c6695","type":"Role"},{"id":"e2a3a72e-5f79-4c64-b1b1-878b674786c9","type":"Role"},{"id":"40f97065-369a-49f4-947c-6a255697ae91","type":"Role"},{"id":"6931bccd-447a-43d1-b442-00a195474933","type":"Role"},{"id":"658aa5d8-239f-45c4-aa12-864f4fc7e490","type":"Role"},{"id":"883ea226-0bf2-4a8f-9f9d-92c9162a727d","type":"Role"},{"id":"23fc2474-f741-46ce-8465-674744c5c361","type":"Role"},{"id":"2280dda6-0bfd-44ee-a2f4-cb867cfc4c1e","type":"Role"},{"id":"660b7406-55f1-41ca-a0ed-0b035e182f3e","type":"Role"},{"id":"0121dc95-1b9f-4aed-8bac-58c5ac466691","type":"Role"},{"id":"4437522e-9a86-4a41-a7da-e380edd4a97d","type":"Role"},{"id":"bdd80a03-d9bc-451d-b7c4-ce7c63fe3c8f","type":"Role"},{"id":"49981c42-fd7b-4530-be03-e77b21aed25e","type":"Role"},{"id":"a96d855f-016b-47d7-b51c-1218a98d791c","type":"Role"},{"id":"fd9ce730-a250-40dc-bd44-8dc8d20f39ea","type":"Role"},{"id":"6163d4f4-fbf8-43da-a7b4-060fe85ed148","type":"Role"},{"id":"425b4b59-d5af-45c8-832f-bb0b7402348a","type":"Role"},{"id":"df021288-bdef-4463-88db-98f22de89214","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]},{"resourceAppId":"00000002-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","type":"Role"}]},{"resourceAppId":"00000003-0000-0ff1-ce00-000000000000","resourceAccess":[{"id":"20d37865-089c-4dee-8c41-6967602d4ac8","type":"Role"},{"id":"741f803b-c850-494e-b5df-cde7c675a1ca","type":"Role"}]}]}' > "$WORK/app.json"
   APP_ID=$(az rest --method POST --url "$GRAPH/v1.0/applications" --headers 'Content-Type=application/json' \
     --body "@$WORK/app.json" --query appId --output tsv)
   echo "Created app '$APP_NAME': $APP_ID"
@@ -181,7 +179,7 @@ grant_app_role "$RESOURCE_SP" 'a3410be2-8e48-4f32-8454-c29a7465209d' 'ChatMember
 grant_app_role "$RESOURCE_SP" '57257249-34ce-4810-a8a2-a03adf0c5693' 'ChatMember.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '6918b873-d17a-4dc1-b314-35f528134491' 'Contacts.ReadWrite'
 grant_app_role "$RESOURCE_SP" '19dbc75e-c2e2-444c-a770-ec69d8559fc7' 'Directory.ReadWrite.All'
-grant_app_role "$RESOURCE_SP" '75359482-378d-4052-8f01-80520e7db3cd' 'Files.ReadWrite.All'
+grant_app_role "$RESOURCE_SP" 'bd61925e-3bf4-4d62-bc0b-06b06c96d95c' 'Files.SelectedOperations.Selected'
 grant_app_role "$RESOURCE_SP" 'bf7b1a76-6e77-406b-b258-bf5c7720e98f' 'Group.Create'
 grant_app_role "$RESOURCE_SP" '62a82d76-70ea-41e2-9197-370581804d09' 'Group.ReadWrite.All'
 grant_app_role "$RESOURCE_SP" '98830695-27a2-44f7-8c18-0c3ebc9698f6' 'GroupMember.Read.All'
@@ -214,19 +212,9 @@ RESOURCE_SP=$(az ad sp show --id '00000003-0000-0ff1-ce00-000000000000' --query 
 grant_app_role "$RESOURCE_SP" '20d37865-089c-4dee-8c41-6967602d4ac8' 'Sites.Selected'
 grant_app_role "$RESOURCE_SP" '741f803b-c850-494e-b5df-cde7c675a1ca' 'User.ReadWrite.All'
 
-# 4. The certificate: az makes a self-signed key pair on this machine and uploads only the public
-#    certificate. The private key is written unencrypted, with the certificate, to a file in
-#    $CERT_DIR that only you can read (mode 600); move it into the product and delete it. Each
-#    run adds a new certificate; earlier ones stay valid until they expire or you remove them.
-umask 077
-mkdir -p -- "$CERT_DIR"
-CREATED=$(az ad app credential reset --id "$APP_ID" --append --create-cert --years "$CREDENTIAL_YEARS" \
-  --query fileWithCertAndPrivateKey --output tsv --only-show-errors)
-PEM_FILE="$CERT_DIR/$CERT_NAME-$(date +%Y%m%d%H%M%S).pem"
-mv -- "$CREATED" "$PEM_FILE"
-chmod 600 -- "$PEM_FILE"
-THUMBPRINT=$(openssl x509 -in "$PEM_FILE" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d ':')
-echo "Added certificate $THUMBPRINT; private key and certificate: $PEM_FILE"
+# 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+SECRET=$(az ad app credential reset --id "$APP_ID" --append --display-name 'm365-runbook' \
+  --years "$CREDENTIAL_YEARS" --query password --output tsv --only-show-errors)
 
 # Sites.Selected: the app gets fullcontrol on each site listed. Granting a site permission needs
 #    Sites.FullControl.All, which the Azure CLI's own sign-in never carries (its token has no
@@ -325,14 +313,17 @@ fi
 
 
 echo
-echo "Done. Admin consent URL (to review or repeat consent in a browser):"
-echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
+# Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+# needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+# learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
+echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
 echo
-SHOWN=''
+SHOWN=' (the secret is shown only this once)'
 printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"
 printf '  %s: %s\n' 'Tenant ID' "$TENANT_ID"
 printf '  %s: %s\n' 'Client ID' "$APP_ID"
-printf '  %s: not used with a %s\n' 'Client secret' 'certificate'
+printf '  %s: %s\n' 'Client secret' "$SECRET"
 if [ "$SITES_DONE" != yes ]; then
   echo >&2
   echo "error: the site permissions (step 5) are not all granted; everything else is done. Run this script again to finish them." >&2

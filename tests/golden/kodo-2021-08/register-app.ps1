@@ -2,10 +2,10 @@
 #
 # Registers the Entra ID application that KODO for Cloud needs, in contoso.onmicrosoft.com,
 # with the Azure CLI: finds the app by name or creates it, sets its API permissions, creates its
-# service principal, grants admin consent through Microsoft Graph, and adds a certificate.
+# service principal, grants admin consent through Microsoft Graph, and adds a secret.
 # Safe to run again: it reuses the app and the grants that exist, adds to them instead of
 # replacing them, and appends credentials instead of replacing them.
-# The certificate's private key is written to a file (see step 4); nothing else secret is.
+# The client secret is printed once at the end and written to no file.
 #
 # Needs: az (Azure CLI) 2.37 or later, Windows PowerShell 5.1 or PowerShell 7; sign in as a Global
 # Administrator, or as an Application Administrator together with a Privileged Role Administrator.
@@ -19,9 +19,8 @@ try {
     # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
     $AppFilter = 'displayName eq ''KODO for Cloud'''
     $Graph = 'https://graph.microsoft.com'
-    $Login = 'https://login.microsoftonline.com'
+    $Entra = 'https://entra.microsoft.com'
     $CredentialYears = 1
-    $CertName = 'contoso-kodo-2021-08'
 
     # Windows PowerShell 5.1 decodes az's output with the console's code page, and Python writes to
     # a pipe in the ANSI code page: both are UTF-8 for this run, so that a name such as 'Société'
@@ -253,47 +252,25 @@ try {
     Grant-AppRole -ResourceSp $resourceSp -Role 'fbcd29d2-fcca-4405-aded-518d457caae4' -Name 'Sites.ReadWrite.All'
     Grant-AppRole -ResourceSp $resourceSp -Role '741f803b-c850-494e-b5df-cde7c675a1ca' -Name 'User.ReadWrite.All'
 
-    # 4. The certificate: az makes a self-signed key pair on this machine and uploads only the
-    #    public certificate. The private key is written unencrypted, with the certificate, to a
-    #    file in ~/.m365-runbook that only you can read (its access list holds you alone; on Linux
-    #    and macOS mode 600); move it into the product and delete it. Each run adds a new
-    #    certificate; earlier ones stay valid until they expire or you remove them.
-    $certDir = Join-Path -Path $HOME -ChildPath '.m365-runbook'
-    New-Item -ItemType Directory -Force -Path $certDir | Out-Null
-    $created = az ad app credential reset --id $AppId --append --create-cert --years $CredentialYears `
-        --query fileWithCertAndPrivateKey --output tsv --only-show-errors
-    Assert-Az 'create the certificate'
-    $CertPath = Join-Path -Path $certDir -ChildPath ('{0}-{1}.pem' -f $CertName, (Get-Date -Format 'yyyyMMddHHmmss'))
-    Move-Item -LiteralPath $created -Destination $CertPath
-    if ($PSVersionTable.PSVersion.Major -lt 6 -or $IsWindows) {
-        # az's own chmod does nothing on Windows: give the file an access list of its own.
-        $acl = Get-Acl -LiteralPath $CertPath
-        $acl.SetAccessRuleProtection($true, $false)
-        foreach ($rule in @($acl.Access)) { [void] $acl.RemoveAccessRule($rule) }
-        $me = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
-        $acl.AddAccessRule([System.Security.AccessControl.FileSystemAccessRule]::new($me, 'FullControl', 'Allow'))
-        Set-Acl -LiteralPath $CertPath -AclObject $acl
-    } else {
-        chmod 600 $CertPath
-        if ($LASTEXITCODE -ne 0) { throw "chmod failed on $CertPath" }
-    }
-    $pem = Get-Content -LiteralPath $CertPath -Raw
-    $der = [regex]::Match($pem, '-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----', 'Singleline').Groups[1].Value
-    $Thumbprint = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
-        [Convert]::FromBase64String(($der -replace '\s', ''))).Thumbprint
-    Write-Host "Added certificate $Thumbprint; private key and certificate: $CertPath"
+    # 4. The client secret: appended (existing secrets stay valid), shown once below, never stored.
+    $Secret = az ad app credential reset --id $AppId --append --display-name 'm365-runbook' `
+        --years $CredentialYears --query password --output tsv --only-show-errors
+    Assert-Az 'create the client secret'
 
     Write-Host ''
-    Write-Host 'Done. Admin consent URL (to review or repeat consent in a browser):'
-    Write-Host "  $Login/$TenantId/adminconsent?client_id=$AppId"
+    # Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+    # needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+    # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+    Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
+    Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
     Write-Host ''
-    $shown = ''
+    $shown = ' (the secret is shown only this once)'
     Write-Host ('Type these values into {0}{1}:' -f 'KODO for Cloud', $shown)
     $value = $TenantId
     Write-Host ('  {0}: {1}' -f 'Tenant ID', $value)
     $value = $AppId
     Write-Host ('  {0}: {1}' -f 'Client ID', $value)
-    $value = ('not used with a {0}' -f 'certificate')
+    $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {

@@ -18,7 +18,7 @@ APP_NAME='Veeam Backup for Microsoft 365'
 # The OData filter that finds the app by its exact name (quotes doubled, as OData requires).
 APP_FILTER='displayName eq '\''Veeam Backup for Microsoft 365'\'''
 GRAPH='https://graph.microsoft.com'
-LOGIN='https://login.microsoftonline.com'
+ENTRA='https://entra.microsoft.com'
 CREDENTIAL_YEARS='1'
 CERT_DIR=${CERT_DIR:-"$HOME/.m365-runbook"}
 CERT_NAME='contoso-veeam-vb365-2026-07'
@@ -312,8 +312,11 @@ APP_ID=$MAIN_APP_ID
 SP_ID=$MAIN_SP_ID
 
 echo
-echo "Done. Admin consent URL (to review or repeat consent in a browser):"
-echo "  $LOGIN/$TENANT_ID/adminconsent?client_id=$APP_ID"
+# Consent was granted above, through Graph. The admin-consent URL is no way to review it: it
+# needs a redirect_uri registered on the app, which this app has none of (AADSTS500113;
+# learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
+echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
+echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
 echo
 SHOWN=''
 printf 'Type these values into %s%s:\n' 'Veeam Backup for Microsoft 365' "$SHOWN"
