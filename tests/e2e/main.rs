@@ -91,7 +91,7 @@ fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String,
         expect::run_ok(&tenant, &run, &what);
         let d = tenant.directory();
         let (app_id, _) = expect::registered(&d, &name, &manifest, &credential, n);
-        expect::printed(&run, &d, &app_id);
+        expect::printed(&run, &d, &app_id, &index);
         if !case.sites.is_empty() {
             let role = index["least_privilege"]["role"].as_str().unwrap_or("fullcontrol");
             expect::sites_granted(&d, &app_id, &name, case.sites, role);
