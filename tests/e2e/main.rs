@@ -95,6 +95,7 @@ fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String,
         if !case.sites.is_empty() {
             let role = index["least_privilege"]["role"].as_str().unwrap_or("fullcontrol");
             expect::sites_granted(&d, &app_id, &name, case.sites, role);
+            expect::helper_service_principal_deleted(&tenant, n);
         }
     }
     Some((tenant, dir, name, credential))
@@ -298,7 +299,7 @@ fn grants_made_by_others_are_kept() {
     let Some(tool) = sandbox::tool() else { return };
     let dir = tempfile::tempdir().expect("tmp");
     let bundle = dir.path().join("bundle");
-    render(&["kodo-2021-08", "--tenant", "contoso", "--credential", "secret"], &bundle);
+    render(&["kodo-2021-06", "--tenant", "contoso"], &bundle);
     let tenant = Tenant::new(&tool, "public", &[], None);
     let run = tenant.run_script(&bundle.join("register-app.sh"));
     expect::run_ok(&tenant, &run, "first run");
