@@ -431,6 +431,13 @@ pub struct RenderArgs {
     #[arg(long, value_name = "URL", requires = "least_privilege")]
     pub site: Vec<String>,
 
+    /// Only what these workloads need (format 2 tags): exchange, onedrive, sharepoint, teams, groups, planner, directory; comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub workloads: Vec<String>,
+
+    /// Leave out what only these uses need (format 2 tags): backup or restore; comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub without: Vec<String>,
     /// Keep steps past their retirement as of --as-of (appinv.aspx, legacy authentication, EWS,
     /// Azure AD Graph), marked as retired, instead of leaving them out.
     #[arg(long)]

@@ -10,15 +10,32 @@ use serde::Serialize;
 
 use crate::catalog::Kind;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::plan::PlannedApi;
+use crate::plan::{PlannedApi, PlannedPermission, Resolution};
 use crate::profile::{AddInRequest, Profile, SettingValue};
 use crate::quote;
 
 /// One side of a comparison: the profile, its permissions as resolved, and its lint findings.
 pub struct Side<'a> {
     pub profile: &'a Profile,
+    /// The main app's APIs.
     pub apis: &'a [PlannedApi],
+    /// Each further app's slug and APIs.
+    pub apps: Vec<(&'a str, &'a [PlannedApi])>,
     pub findings: &'a [Diagnostic],
+}
+
+impl<'a> Side<'a> {
+    /// A side from a profile's resolution (every row, no selection).
+    pub fn resolved(profile: &'a Profile, r: &'a Resolution, findings: &'a [Diagnostic]) -> Side<'a> {
+        let apps = profile.apps.iter().zip(&r.apps).map(|(a, apis)| (a.slug.as_str(), apis.as_slice())).collect();
+        Side { profile, apis: &r.apis, apps, findings }
+    }
+
+    /// A side from a plan (after the selection and `--least-privilege`).
+    pub fn planned(plan: &'a crate::plan::Plan<'a>, findings: &'a [Diagnostic]) -> Side<'a> {
+        let apps = plan.extras.apps.iter().map(|a| (a.slug, a.apis.as_slice())).collect();
+        Side { profile: plan.profile, apis: &plan.apis, apps, findings }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -30,7 +47,41 @@ pub struct ProfileDiff {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub add_in: Option<AddInDiff>,
     pub tenant_settings: Vec<SettingChange>,
+    /// Format 2: the further apps added, removed or changed, by slug.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<AppDiff>,
+    /// Format 2: roles added or removed (directory roles on each app, the administrator's roles,
+    /// Exchange roles and public-folder rights).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleChange>,
     pub findings: FindingsDiff,
+}
+
+/// A further app (format 2): present on [old, new], and its permission changes.
+#[derive(Debug, Serialize)]
+pub struct AppDiff {
+    pub slug: String,
+    pub display_name: String,
+    pub present: [bool; 2],
+    pub apis: Vec<ApiDiff>,
+}
+
+/// A role added or removed. `section` says which: `directory role (main app)`, ...
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RoleChange {
+    pub section: String,
+    pub role: String,
+    pub added: bool,
+}
+
+/// The same permission asked for with other workload or usage tags.
+#[derive(Debug, Serialize)]
+pub struct TagChange {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,6 +98,9 @@ pub struct ApiDiff {
     pub added: Vec<Permission>,
     pub removed: Vec<Permission>,
     pub changed_type: Vec<TypeChange>,
+    /// Format 2: same permission, other tags.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retagged: Vec<TagChange>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -109,35 +163,67 @@ fn entra_kind(kind: Kind) -> &'static str {
 }
 
 pub fn compare(old: &Side<'_>, new: &Side<'_>) -> ProfileDiff {
+    ProfileDiff {
+        old: profile_ref(old.profile),
+        new: profile_ref(new.profile),
+        apis: compare_apis(old.apis, new.apis),
+        add_in: add_in_diff(old.profile, new.profile),
+        tenant_settings: setting_changes(old.profile, new.profile),
+        apps: app_diffs(old, new),
+        roles: role_changes(old.profile, new.profile),
+        findings: findings_diff(old.findings, new.findings),
+    }
+}
+
+/// Tags of a permission's rows as one phrase: `exchange, teams; backup` (`all` when untagged).
+pub fn tags_text(p: &PlannedPermission) -> String {
+    let w: Vec<&str> = p.workloads().iter().map(|w| w.as_str()).collect();
+    let u: Vec<&str> = p.usage().iter().map(|u| u.as_str()).collect();
+    let part = |v: Vec<&str>| if v.is_empty() { "all".to_string() } else { v.join(", ") };
+    format!("{}; {}", part(w), part(u))
+}
+
+fn compare_apis(old: &[PlannedApi], new: &[PlannedApi]) -> Vec<ApiDiff> {
     let mut app_ids: Vec<(&str, &str)> = Vec::new();
-    for a in new.apis.iter().chain(old.apis) {
+    for a in new.iter().chain(old) {
         if !app_ids.iter().any(|(id, _)| *id == a.resource.app_id) {
             app_ids.push((a.resource.app_id, a.resource.display_name));
         }
     }
-    let perms = |apis: &[PlannedApi], app_id: &str| -> Vec<(Kind, String, String)> {
+    let perms = |apis: &[PlannedApi], app_id: &str| -> Vec<(Kind, String, String, String)> {
         apis.iter()
             .filter(|a| a.resource.app_id == app_id)
-            .flat_map(|a| a.permissions.iter().map(|p| (p.kind, p.data.name.to_string(), p.data.id.to_string())))
+            .flat_map(|a| {
+                a.permissions.iter().map(|p| (p.kind, p.data.name.to_string(), p.data.id.to_string(), tags_text(p)))
+            })
             .collect()
     };
     let mut apis = Vec::new();
     for (app_id, name) in app_ids {
-        let before = perms(old.apis, app_id);
-        let after = perms(new.apis, app_id);
-        let has = |list: &[(Kind, String, String)], kind: Kind, name: &str| {
-            list.iter().find(|(k, n, _)| *k == kind && n == name).map(|(_, _, id)| id.clone())
+        let before = perms(old, app_id);
+        let after = perms(new, app_id);
+        let has = |list: &[(Kind, String, String, String)], kind: Kind, name: &str| {
+            list.iter().find(|(k, n, _, _)| *k == kind && n == name).map(|(_, _, id, tags)| (id.clone(), tags.clone()))
         };
         let mut added: Vec<Permission> = Vec::new();
         let mut removed: Vec<Permission> = Vec::new();
         let mut changed_type = Vec::new();
-        for (kind, pname, id) in &after {
-            if has(&before, *kind, pname).is_some() {
+        let mut retagged = Vec::new();
+        for (kind, pname, id, tags) in &after {
+            if let Some((_, old_tags)) = has(&before, *kind, pname) {
+                if &old_tags != tags {
+                    retagged.push(TagChange {
+                        name: pname.clone(),
+                        kind: entra_kind(*kind),
+                        from: old_tags,
+                        to: tags.clone(),
+                    });
+                }
                 continue;
             }
             // Asked for before only as the other type, and no longer as that type: a type change.
             match has(&before, kind.other(), pname) {
-                Some(from_id) if has(&after, kind.other(), pname).is_none() => changed_type.push(TypeChange {
+                Some((from_id, _)) if has(&after, kind.other(), pname).is_none() => changed_type.push(TypeChange {
                     name: pname.clone(),
                     from: entra_kind(kind.other()),
                     from_id,
@@ -147,24 +233,88 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>) -> ProfileDiff {
                 _ => added.push(Permission { name: pname.clone(), kind: entra_kind(*kind), id: id.clone() }),
             }
         }
-        for (kind, pname, id) in &before {
+        for (kind, pname, id, _) in &before {
             let changed = changed_type.iter().any(|c| &c.name == pname && c.from == entra_kind(*kind));
             if has(&after, *kind, pname).is_none() && !changed {
                 removed.push(Permission { name: pname.clone(), kind: entra_kind(*kind), id: id.clone() });
             }
         }
-        if !(added.is_empty() && removed.is_empty() && changed_type.is_empty()) {
-            apis.push(ApiDiff { api: name.to_string(), app_id: app_id.to_string(), added, removed, changed_type });
+        if !(added.is_empty() && removed.is_empty() && changed_type.is_empty() && retagged.is_empty()) {
+            apis.push(ApiDiff {
+                api: name.to_string(),
+                app_id: app_id.to_string(),
+                added,
+                removed,
+                changed_type,
+                retagged,
+            });
         }
     }
-    ProfileDiff {
-        old: profile_ref(old.profile),
-        new: profile_ref(new.profile),
-        apis,
-        add_in: add_in_diff(old.profile, new.profile),
-        tenant_settings: setting_changes(old.profile, new.profile),
-        findings: findings_diff(old.findings, new.findings),
+    apis
+}
+
+fn app_diffs(old: &Side<'_>, new: &Side<'_>) -> Vec<AppDiff> {
+    fn find<'s>(side: &Side<'s>, slug: &str) -> Option<(&'s str, &'s [PlannedApi])> {
+        let name = side.profile.apps.iter().find(|a| a.slug == slug).map(|a| a.display_name.as_str())?;
+        side.apps.iter().find(|(s, _)| *s == slug).map(|(_, apis)| (name, *apis))
     }
+    let mut slugs: Vec<&str> = new.apps.iter().map(|(s, _)| *s).collect();
+    slugs.extend(old.apps.iter().map(|(s, _)| *s).filter(|s| !new.apps.iter().any(|(n, _)| n == s)));
+    slugs
+        .into_iter()
+        .filter_map(|slug| {
+            let (o, n) = (find(old, slug), find(new, slug));
+            let display_name = n.or(o).map(|(name, _)| name.to_string()).unwrap_or_default();
+            let apis = compare_apis(o.map_or(&[], |(_, apis)| apis), n.map_or(&[], |(_, apis)| apis));
+            let present = [o.is_some(), n.is_some()];
+            (present != [true, true] || !apis.is_empty()).then(|| AppDiff {
+                slug: slug.to_string(),
+                display_name,
+                present,
+                apis,
+            })
+        })
+        .collect()
+}
+
+/// Every role a profile names, as (section, role).
+fn roles_of(p: &Profile) -> BTreeSet<(String, String)> {
+    let mut set = BTreeSet::new();
+    for r in &p.app.directory_roles {
+        set.insert(("directory role (main app)".to_string(), r.role.clone()));
+    }
+    for a in &p.apps {
+        for r in &a.directory_roles {
+            set.insert((format!("directory role ({})", a.slug), r.role.clone()));
+        }
+    }
+    for a in &p.admin_roles {
+        set.insert(("administrator role".to_string(), a.any_of.join(" or ")));
+    }
+    if let Some(e) = &p.exchange {
+        for r in &e.roles {
+            set.insert(("Exchange role".to_string(), r.role.clone()));
+        }
+        if let Some(f) = &e.public_folders {
+            set.insert(("public-folder right".to_string(), f.access_rights.clone()));
+        }
+    }
+    set
+}
+
+fn role_changes(old: &Profile, new: &Profile) -> Vec<RoleChange> {
+    let (before, after) = (roles_of(old), roles_of(new));
+    let mut out: Vec<RoleChange> = after
+        .difference(&before)
+        .map(|(section, role)| RoleChange { section: section.clone(), role: role.clone(), added: true })
+        .chain(before.difference(&after).map(|(section, role)| RoleChange {
+            section: section.clone(),
+            role: role.clone(),
+            added: false,
+        }))
+        .collect();
+    out.sort();
+    out
 }
 
 fn profile_ref(p: &Profile) -> ProfileRef {
@@ -228,6 +378,8 @@ fn findings_diff(old: &[Diagnostic], new: &[Diagnostic]) -> FindingsDiff {
 impl ProfileDiff {
     pub fn is_empty(&self) -> bool {
         self.apis.is_empty()
+            && self.apps.is_empty()
+            && self.roles.is_empty()
             && self.add_in.is_none()
             && self.tenant_settings.is_empty()
             && self.findings.appeared.is_empty()
@@ -281,6 +433,37 @@ impl ProfileDiff {
             }
             for c in &api.changed_type {
                 let _ = writeln!(out, "  ~ {:<width$}  {} {} -> {} {}", c.name, c.from, c.from_id, c.to, c.to_id);
+            }
+            for t in &api.retagged {
+                let _ = writeln!(out, "  ~ {:<width$}  {:<11}  tags {} -> {}", t.name, t.kind, t.from, t.to);
+            }
+        }
+        for app in &self.apps {
+            let mark = match app.present {
+                [false, true] => "+ ",
+                [true, false] => "- ",
+                _ => "",
+            };
+            let _ = writeln!(out, "\n{mark}app {} ({})", app.slug, app.display_name);
+            for api in &app.apis {
+                for p in &api.added {
+                    let _ = writeln!(out, "  + {}  {}  {}  {}", api.api, p.name, p.kind, p.id);
+                }
+                for p in &api.removed {
+                    let _ = writeln!(out, "  - {}  {}  {}  {}", api.api, p.name, p.kind, p.id);
+                }
+                for c in &api.changed_type {
+                    let _ = writeln!(out, "  ~ {}  {}  {} -> {}", api.api, c.name, c.from, c.to);
+                }
+                for t in &api.retagged {
+                    let _ = writeln!(out, "  ~ {}  {}  {}  tags {} -> {}", api.api, t.name, t.kind, t.from, t.to);
+                }
+            }
+        }
+        if !self.roles.is_empty() {
+            let _ = writeln!(out, "\nRoles");
+            for r in &self.roles {
+                let _ = writeln!(out, "  {} {}: {}", if r.added { "+" } else { "-" }, r.section, r.role);
             }
         }
         if let Some(a) = &self.add_in {
@@ -366,7 +549,50 @@ impl ProfileDiff {
                     code(&c.to_id)
                 );
             }
+            for t in &api.retagged {
+                let _ = writeln!(
+                    out,
+                    "| tags changed | {} | {} | {} → {} |",
+                    code(&t.name),
+                    t.kind,
+                    md(&t.from),
+                    md(&t.to)
+                );
+            }
             let _ = writeln!(out, "<!-- markdownlint-enable MD013 -->");
+        }
+        for app in &self.apps {
+            let state = match app.present {
+                [false, true] => " (new)",
+                [true, false] => " (no longer asked for)",
+                _ => "",
+            };
+            let _ = writeln!(out, "\n## App {}{state}\n", code(&app.slug));
+            let _ = writeln!(out, "{}.", md(&app.display_name));
+            for api in &app.apis {
+                for (what, list) in [("Added", &api.added), ("Removed", &api.removed)] {
+                    for p in list {
+                        let _ = writeln!(out, "\n- {what}: {} {} ({})", md(&api.api), code(&p.name), p.kind);
+                    }
+                }
+                for t in &api.retagged {
+                    let _ = writeln!(
+                        out,
+                        "\n- Tags of {} {}: {} → {}",
+                        md(&api.api),
+                        code(&t.name),
+                        md(&t.from),
+                        md(&t.to)
+                    );
+                }
+            }
+        }
+        if !self.roles.is_empty() {
+            let _ = writeln!(out, "\n## Roles\n");
+            for r in &self.roles {
+                let what = if r.added { "Added" } else { "Removed" };
+                let _ = writeln!(out, "- {what} {}: {}", md(&r.section), md(&r.role));
+            }
         }
         if let Some(a) = &self.add_in {
             let _ = writeln!(out, "\n## SharePoint add-in grant (appinv.aspx)\n");

@@ -145,6 +145,7 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
             .zip(record.iter())
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| {
+                // List keys (`sites`, `workloads`, `without`) separate their items with `;` in CSV.
                 let raw = if crate::layers::LIST_KEYS.contains(&k) {
                     Raw::List(Raw::Text(v.replace(';', ",")).list())
                 } else {

@@ -9,7 +9,7 @@ use serde_yaml::Value as Yaml;
 
 use crate::diagnostic::{Diagnostic, InputError, Location};
 use crate::guid::Guid;
-use crate::profile::CredentialKind;
+use crate::profile::{CredentialKind, Selection, Usage, Workload};
 use crate::suggest;
 use crate::tenant::TenantName;
 use crate::values::{AppName, FreeText, MailboxScope, SecretYears, SiteUrl, Upn, Values, VaultName};
@@ -26,6 +26,8 @@ pub const KEYS: &[&str] = &[
     "cloud",
     "least_privilege",
     "sites",
+    "workloads",
+    "without",
     "include_retired",
     "owners",
     "notes",
@@ -36,8 +38,8 @@ pub const KEYS: &[&str] = &[
     "mailbox_scope",
 ];
 
-/// Keys that take a list (YAML sequence, or comma-separated in `--set` and inventories).
-pub const LIST_KEYS: &[&str] = &["sites", "owners"];
+/// Keys that take a list (a YAML sequence, or items separated by `,` in `--set`, `;` in CSV).
+pub const LIST_KEYS: &[&str] = &["sites", "owners", "workloads", "without"];
 
 /// One value as written, and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -337,6 +339,42 @@ impl Layers {
         } else {
             credential
         };
+        let mut selection = Selection::default();
+        if let Some(e) = self.get("workloads") {
+            let mut wanted = Vec::new();
+            for w in e.raw.list() {
+                match w.parse::<Workload>() {
+                    Ok(w) if !wanted.contains(&w) => wanted.push(w),
+                    Ok(_) => {}
+                    Err(why) => problems.push(
+                        Diagnostic::error(format!("`workloads`: {why}"))
+                            .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone())))),
+                    ),
+                }
+            }
+            wanted.sort();
+            selection.workloads = Some(wanted);
+        }
+        if let Some(e) = self.get("without") {
+            for u in e.raw.list() {
+                match u.parse::<Usage>() {
+                    Ok(u) if !selection.without.contains(&u) => selection.without.push(u),
+                    Ok(_) => {}
+                    Err(why) => problems.push(
+                        Diagnostic::error(format!("`without`: {why}"))
+                            .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone())))),
+                    ),
+                }
+            }
+            selection.without.sort();
+            if selection.without.len() == Usage::ALL.len() {
+                problems.push(
+                    Diagnostic::error("`without`: leaving out every use leaves only untagged rows")
+                        .at(e.location.clone().or_else(|| Some(Location::file(e.origin.clone()))))
+                        .help("leave out `backup` or `restore`, not both"),
+                );
+            }
+        }
         if tenant.is_none() && self.get("tenant").is_none() {
             problems.push(
                 Diagnostic::error("no tenant given")
@@ -354,6 +392,7 @@ impl Layers {
                 cloud,
                 least_privilege,
                 sites,
+                selection,
                 include_retired,
                 owners,
                 notes,

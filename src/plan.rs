@@ -11,7 +11,11 @@ use crate::cloud::Cloud;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, InputError, Location};
 use crate::guid::Guid;
-use crate::profile::{AddIn, CredentialKind, InputSource, LoadedProfile, Profile, TenantSetting};
+use crate::plan_extras::{self, Extras};
+use crate::profile::{
+    AddIn, ApiPermissions, CredentialKind, InputSource, LoadedProfile, Profile, Selection, Tags, TenantSetting, Usage,
+    Workload,
+};
 use crate::retirement::{self, Retired};
 use crate::suggest;
 use crate::tenant::TenantName;
@@ -38,6 +42,10 @@ pub struct Plan<'a> {
     pub least_privilege: Option<LeastPrivilege>,
     /// The credential was not given: it is the default for this profile.
     pub credential_defaulted: bool,
+    /// The workloads and uses rendered (`--workloads`, `--without`).
+    pub selection: Selection,
+    /// Format 2: roles, further apps, Exchange roles; and what the selection left out.
+    pub extras: Extras<'a>,
     /// The date the bundle is judged by (`--as-of`, default today): retired steps are left out.
     pub as_of: Date,
     /// Steps left out because they were retired by `as_of`, or by `--least-privilege`.
@@ -192,7 +200,13 @@ fn narrow(apis: &mut [PlannedApi], sites: Vec<SiteUrl>) -> LeastPrivilege {
         });
         for form in added {
             if !api.permissions.iter().any(|p| p.kind == Kind::Application && p.data.id == form.id) {
-                api.permissions.push(PlannedPermission { path: String::new(), kind: Kind::Application, data: form });
+                api.permissions.push(PlannedPermission {
+                    path: String::new(),
+                    kind: Kind::Application,
+                    data: form,
+                    rows: vec![Tags::default()],
+                    purpose: None,
+                });
             }
         }
         api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
@@ -292,6 +306,40 @@ pub struct PlannedPermission {
     pub kind: Kind,
     #[serde(flatten, serialize_with = "permission_fields")]
     pub data: &'static PermissionData,
+    /// The tags of each row asking for it (one row per table of the vendor's page).
+    #[serde(skip)]
+    pub rows: Vec<Tags>,
+    /// What the vendor says it is for (the first row that says).
+    #[serde(skip)]
+    pub purpose: Option<String>,
+}
+
+impl PlannedPermission {
+    /// Every workload its rows name, in order; empty when a row names none (it serves all).
+    pub fn workloads(&self) -> Vec<Workload> {
+        union(&self.rows, |t| &t.workloads)
+    }
+
+    /// Every use its rows name; empty when a row names none.
+    pub fn usage(&self) -> Vec<Usage> {
+        union(&self.rows, |t| &t.usage)
+    }
+
+    /// Whether every selection that keeps `other` keeps this one too.
+    pub fn covers(&self, other: &PlannedPermission) -> bool {
+        other.rows.iter().all(|o| self.rows.iter().any(|r| r.covers(o)))
+    }
+}
+
+/// The union of one tag list over rows, sorted; empty if any row leaves it empty (all).
+fn union<T: Copy + Ord>(rows: &[Tags], field: impl Fn(&Tags) -> &Vec<T>) -> Vec<T> {
+    if rows.iter().any(|r| field(r).is_empty()) {
+        return Vec::new();
+    }
+    let mut all: Vec<T> = rows.iter().flat_map(|r| field(r).iter().copied()).collect();
+    all.sort();
+    all.dedup();
+    all
 }
 
 fn resource_name<S: serde::Serializer>(r: &&'static ResourceData, s: S) -> Result<S::Ok, S::Error> {
@@ -318,10 +366,17 @@ pub struct PermissionRow<'a> {
     pub id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
+    /// Format 2: the workloads and uses of its rows (empty: all).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<&'a str>,
 }
 
 /// Every permission of `apis`, API by API, with descriptions when asked.
-pub fn permission_rows(apis: &[PlannedApi], with_description: bool) -> Vec<PermissionRow<'static>> {
+pub fn permission_rows(apis: &[PlannedApi], with_description: bool) -> Vec<PermissionRow<'_>> {
     apis.iter()
         .flat_map(|a| {
             a.permissions.iter().map(move |perm| PermissionRow {
@@ -331,6 +386,9 @@ pub fn permission_rows(apis: &[PlannedApi], with_description: bool) -> Vec<Permi
                 kind: perm.kind.entra_type(),
                 id: perm.data.id,
                 description: with_description.then(|| perm.data.summary()),
+                workloads: perm.workloads(),
+                usage: perm.usage(),
+                purpose: perm.purpose.as_deref(),
             })
         })
         .collect()
@@ -411,7 +469,7 @@ pub fn unresolved_diagnostic(
     let d = match problem {
         Unresolved::UnknownApi { suggestion } => {
             let d = Diagnostic::error(format!("unknown API `{}`", api.escape_debug()))
-                .note("known APIs: Microsoft Graph, Office 365 SharePoint Online, Office 365 Exchange Online, Azure Active Directory Graph (or their app ids)");
+                .note("known APIs: Microsoft Graph, Office 365 SharePoint Online, Office 365 Exchange Online, Azure Active Directory Graph, Office 365 Management APIs, Microsoft Information Protection Sync Service (or their app ids; `m365-runbook catalog info` lists them)");
             match suggestion {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d,
@@ -442,31 +500,64 @@ pub fn unresolved_diagnostic(
 }
 
 /// Every permission of a profile resolved against the catalog: the APIs with the permissions that
-/// resolved, every name that did not (each at its line), and warnings (duplicates).
+/// resolved (the main app's, then each further app's), every name that did not (each at its line),
+/// and warnings (duplicates).
 #[derive(Debug, Default)]
 pub struct Resolution {
     pub apis: Vec<PlannedApi>,
+    /// The further apps' APIs, in the order of `apps` in the profile.
+    pub apps: Vec<Vec<PlannedApi>>,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Resolves, stopping at errors: the APIs and the warnings.
-pub fn resolve_permissions(
-    loaded: &LoadedProfile,
-    catalog: &Catalog,
-) -> Result<(Vec<PlannedApi>, Vec<Diagnostic>), InputError> {
+/// Resolves, stopping at errors: the main app's APIs, each further app's, and the warnings.
+pub fn resolve_permissions(loaded: &LoadedProfile, catalog: &Catalog) -> Result<Resolution, InputError> {
     let r = resolution(loaded, catalog);
-    if r.errors.is_empty() { Ok((r.apis, r.warnings)) } else { Err(InputError::new(r.errors)) }
+    if r.errors.is_empty() { Ok(r) } else { Err(InputError::new(r.errors.clone())) }
 }
 
 /// Resolves every entry, collecting problems instead of stopping. Duplicates are granted once.
 pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
     let profile = &loaded.profile;
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut apis: Vec<PlannedApi> = Vec::new();
+    let mut r = Resolution::default();
+    r.apis = resolve_groups(
+        loaded,
+        catalog,
+        &profile.permissions,
+        "permissions",
+        &Tags::default(),
+        &mut r.errors,
+        &mut r.warnings,
+    );
+    for (k, app) in profile.apps.iter().enumerate() {
+        let apis = resolve_groups(
+            loaded,
+            catalog,
+            &app.permissions,
+            &format!("apps[{k}].permissions"),
+            &app.tags(),
+            &mut r.errors,
+            &mut r.warnings,
+        );
+        r.apps.push(apis);
+    }
+    r
+}
 
-    for (i, group) in profile.permissions.iter().enumerate() {
+/// Resolves one app's permission groups (at YAML path `base`), whose rows inherit `inherited`
+/// tags where neither they nor their group have their own.
+fn resolve_groups(
+    loaded: &LoadedProfile,
+    catalog: &Catalog,
+    groups: &[ApiPermissions],
+    base: &str,
+    inherited: &Tags,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<PlannedApi> {
+    let mut apis: Vec<PlannedApi> = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
         let Some(resource) = catalog.resource(&group.api) else {
             let suggestion = suggest::nearest(
                 &group.api,
@@ -475,7 +566,7 @@ pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
                     .iter()
                     .flat_map(|r| std::iter::once(r.display_name).chain(r.aliases.iter().copied())),
             );
-            let at = loaded.spans().locate(&format!("permissions[{i}].api"));
+            let at = loaded.spans().locate(&format!("{base}[{i}].api"));
             errors.push(unresolved_diagnostic(
                 &Unresolved::UnknownApi { suggestion },
                 &group.api,
@@ -492,16 +583,22 @@ pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
                 apis.len() - 1
             }
         };
-        for (kind, names, field) in
+        let group_tags = Tags::inherit(&group.workloads, &group.usage, inherited);
+        for (kind, entries, field) in
             [(Kind::Application, &group.application, "application"), (Kind::Delegated, &group.delegated, "delegated")]
         {
-            for (j, name) in names.iter().enumerate() {
-                let path = format!("permissions[{i}].{field}[{j}]");
+            for (j, entry) in entries.iter().enumerate() {
+                let name = entry.name();
+                let entry_path = format!("{base}[{i}].{field}[{j}]");
+                let path = entry.name_path(&entry_path);
+                let tags = entry.tags(&group_tags);
                 match lookup(catalog, resource, kind, name) {
                     Ok(data) => {
                         let planned = &mut apis[index].permissions;
-                        if planned.iter().any(|p| p.kind == kind && p.data.id == data.id) {
-                            warnings.push(
+                        match planned.iter_mut().find(|p| p.kind == kind && p.data.id == data.id) {
+                            // The same row twice: a copying slip. The same name with other tags is
+                            // another row of the page (backup and restore tables): both are kept.
+                            Some(p) if p.rows.contains(&tags) => warnings.push(
                                 Diagnostic::warning(format!(
                                     "`{name}` ({kind}) is listed more than once for `{}`",
                                     resource.display_name
@@ -509,9 +606,20 @@ pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
                                 .code("duplicate")
                                 .at(loaded.spans().locate(&path))
                                 .help("remove the repeated entry; the bundle grants it once"),
-                            );
-                        } else {
-                            planned.push(PlannedPermission { path, kind, data });
+                            ),
+                            Some(p) => {
+                                p.rows.push(tags);
+                                if p.purpose.is_none() {
+                                    p.purpose = entry.purpose().map(str::to_string);
+                                }
+                            }
+                            None => planned.push(PlannedPermission {
+                                path,
+                                kind,
+                                data,
+                                rows: vec![tags],
+                                purpose: entry.purpose().map(str::to_string),
+                            }),
                         }
                     }
                     Err(problem) => {
@@ -532,7 +640,7 @@ pub fn resolution(loaded: &LoadedProfile, catalog: &Catalog) -> Resolution {
         api.permissions.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));
     }
     apis.retain(|a| !a.permissions.is_empty());
-    Resolution { apis, errors, warnings }
+    apis
 }
 
 /// Resolves `loaded` with `values` in `cloud`. Names that do not resolve stop it.
@@ -545,12 +653,18 @@ pub fn resolve<'a>(
 ) -> Result<Plan<'a>, InputError> {
     let profile = &loaded.profile;
     // Warnings (duplicates, retired steps, ...) are lint's to report; see `lint`.
-    let (mut apis, _) = resolve_permissions(loaded, catalog)?;
-    let credential = effective_credential(profile, &apis, values.credential);
-    let foreign = foreign_sites(values, &cloud, Some(Location::file("--site")));
-    if !foreign.is_empty() {
-        return Err(InputError::new(foreign));
+    let Resolution { apis: mut main, apps, .. } = resolve_permissions(loaded, catalog)?;
+    let selection = values.selection.clone();
+    let mut problems = foreign_sites(values, &cloud, Some(Location::file("--site")));
+    problems.extend(plan_extras::check_selection(profile, &selection));
+    if !problems.is_empty() {
+        return Err(InputError::new(problems));
     }
+    // The credential follows the whole profile, so that a subset renders the same app.
+    let credential = effective_credential(profile, &main, values.credential);
+    let mut omitted = Vec::new();
+    plan_extras::select_permissions(&mut main, &selection, &mut omitted, "");
+    let mut apis = main;
     let mut add_in = profile.sharepoint.as_ref().and_then(|s| s.add_in.as_ref());
     let mut tenant_settings: Vec<&'a TenantSetting> =
         profile.sharepoint.as_ref().map_or_else(Vec::new, |s| s.tenant_settings.iter().collect());
@@ -566,6 +680,7 @@ pub fn resolve<'a>(
             .resource(GRAPH_APP_ID)
             .and_then(|graph| graph.get(Kind::Application, "Sites.FullControl.All").map(|p| (graph.app_id, p)));
     }
+    let extras = plan_extras::build(profile, apps, credential, &selection, omitted);
 
     let mailbox_scope = match &values.mailbox_scope {
         None => None,
@@ -623,6 +738,8 @@ pub fn resolve<'a>(
         tenant_settings,
         least_privilege,
         credential_defaulted: values.credential.is_none(),
+        selection,
+        extras,
         as_of,
         retired,
         include_retired: values.include_retired,

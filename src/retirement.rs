@@ -117,7 +117,8 @@ pub fn prune(steps: &mut Steps<'_, '_>, catalog: &Catalog, judged: &Judged) -> R
     }
 
     let graph = catalog.resource("Microsoft Graph");
-    let mut added: Vec<(Kind, &'static PermissionData)> = Vec::new();
+    // (type, replacement, the retired permission's rows: its format 2 tags carry over)
+    let mut added: Vec<(Kind, &'static PermissionData, Vec<crate::profile::Tags>)> = Vec::new();
     for api in steps.apis.iter_mut() {
         let resource = api.resource;
         let why_api = resource
@@ -135,7 +136,7 @@ pub fn prune(steps: &mut Steps<'_, '_>, catalog: &Catalog, judged: &Judged) -> R
             };
             let replacement = why_api.as_ref().and_then(|_| graph.and_then(|g| g.get(p.kind, p.data.name)));
             if let Some(r) = replacement {
-                added.push((p.kind, r));
+                added.push((p.kind, r, p.rows.clone()));
             }
             retired.permissions.push(RetiredPermission {
                 api: resource.display_name,
@@ -166,9 +167,9 @@ pub fn prune(steps: &mut Steps<'_, '_>, catalog: &Catalog, judged: &Judged) -> R
             }
         };
         let perms = &mut steps.apis[index].permissions;
-        for (kind, data) in added {
+        for (kind, data, rows) in added {
             if !perms.iter().any(|p| p.kind == kind && p.data.id == data.id) {
-                perms.push(PlannedPermission { path: String::new(), kind, data });
+                perms.push(PlannedPermission { path: String::new(), kind, data, rows, purpose: None });
             }
         }
         perms.sort_by(|a, b| (a.kind, a.data.name).cmp(&(b.kind, b.data.name)));

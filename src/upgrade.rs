@@ -32,10 +32,7 @@ pub fn run(
     };
     let old_findings = lint::lint(&Context::new(old, setup.catalog, options.clone()), setup.allow);
     let new_findings = lint::lint(&Context::new(new, setup.catalog, options), setup.allow);
-    let d = diff::compare(
-        &Side { profile: &old.profile, apis: &old_plan.apis, findings: &old_findings },
-        &Side { profile: &new.profile, apis: &new_plan.apis, findings: &new_findings },
-    );
+    let d = diff::compare(&Side::planned(&old_plan, &old_findings), &Side::planned(&new_plan, &new_findings));
     let bundle = render::upgrade::render(&new_plan, &old_plan, &d, setup.templates, &warnings, setup.flavor)?;
     Ok(Rendered { bundle, warnings })
 }

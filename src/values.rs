@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::guid::Guid;
-use crate::profile::CredentialKind;
+use crate::profile::{CredentialKind, Selection};
 use crate::tenant::TenantName;
 
 /// Values for one render, each already validated (see the `FromStr` of each type).
@@ -28,6 +28,9 @@ pub struct Values {
     /// Sites to grant with `least_privilege`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<SiteUrl>,
+    /// Only the rows of these workloads, without these uses (format 2 tags).
+    #[serde(skip_serializing_if = "Selection::is_all")]
+    pub selection: Selection,
     /// Keep steps past their retirement (appinv.aspx, legacy authentication, EWS, Azure AD
     /// Graph), each marked as retired, instead of leaving them out.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -70,6 +73,7 @@ impl Values {
             cloud: None,
             least_privilege: false,
             sites: Vec::new(),
+            selection: Selection::default(),
             include_retired: false,
             owners: Vec::new(),
             notes: None,

@@ -48,8 +48,14 @@ fn cases() -> Vec<(String, String, Vec<&'static str>)> {
     ));
     cases.push(("kodo-2020-11-dod".into(), "kodo-2020-11".into(), vec!["--tenant", "contoso", "--cloud", "dod"]));
     cases.push(("corso-2022-10-china".into(), "corso-2022-10".into(), vec!["--tenant", "contoso", "--cloud", "china"]));
-    // Every documentation flavour, for two profiles (markdown is every case above).
-    for profile in ["corso-2023-09", "kodo-2021-08"] {
+    // Format 2: a subset by workload and use.
+    cases.push((
+        "veeam-vb365-2026-07-exchange-without-restore".into(),
+        "veeam-vb365-2026-07".into(),
+        vec!["--tenant", "contoso", "--workloads", "exchange", "--without", "restore"],
+    ));
+    // Every documentation flavour, for three profiles (markdown is every case above).
+    for profile in ["corso-2023-09", "kodo-2021-08", "veeam-vb365-2026-07"] {
         for flavor in ["docusaurus", "gitbook"] {
             cases.push((
                 format!("{profile}-{flavor}"),

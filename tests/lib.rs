@@ -7,6 +7,7 @@ mod common;
 mod diff;
 mod docs;
 mod errors;
+mod format2;
 mod golden;
 mod hostile;
 mod import;

@@ -69,7 +69,7 @@ fn builtin_profiles_have_no_errors() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
         stdout(&o)
-            .ends_with(&format!("{} profiles as of {AS_OF}: 0 errors, 132 warnings, 0 infos\n", builtin_ids().len())),
+            .ends_with(&format!("{} profiles as of {AS_OF}: 0 errors, 136 warnings, 0 infos\n", builtin_ids().len())),
         "{}",
         stdout(&o)
     );
@@ -132,6 +132,11 @@ fn the_same_profile_gives_different_findings_before_and_after_a_cutoff() {
 
 /// The rule each correction of a built-in profile undoes.
 fn expected_rule(published: &serde_json::Value, corrected: &serde_json::Value) -> &'static str {
+    // An API name no catalog entry answers to ("<Microsoft Entra application>", two portal
+    // names run together): the API itself is unknown.
+    if m365_runbook::catalog::Catalog::builtin().resource(published["api"].as_str().unwrap_or("")).is_none() {
+        return "unknown-api";
+    }
     if corrected.is_null() {
         return "unknown-permission";
     }

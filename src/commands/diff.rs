@@ -12,15 +12,15 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<()
     let catalog = super::catalog(cli)?;
     let old = set.resolve(&args.old)?;
     let new = set.resolve(&args.new)?;
-    let (old_apis, _) = plan::resolve_permissions(&old, &catalog)?;
-    let (new_apis, _) = plan::resolve_permissions(&new, &catalog)?;
+    let old_resolved = plan::resolve_permissions(&old, &catalog)?;
+    let new_resolved = plan::resolve_permissions(&new, &catalog)?;
     let options =
         Options { as_of: args.as_of.unwrap_or_else(Date::today), credential: None, secret_years: None, cloud: None };
     let old_findings = lint::lint(&Context::new(&old, &catalog, options.clone()), &[]);
     let new_findings = lint::lint(&Context::new(&new, &catalog, options), &[]);
     let d = diff::compare(
-        &Side { profile: &old.profile, apis: &old_apis, findings: &old_findings },
-        &Side { profile: &new.profile, apis: &new_apis, findings: &new_findings },
+        &Side::resolved(&old.profile, &old_resolved, &old_findings),
+        &Side::resolved(&new.profile, &new_resolved, &new_findings),
     );
     match args.format {
         DiffFormat::Text => write!(out, "{}", d.text())?,

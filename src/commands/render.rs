@@ -179,6 +179,17 @@ fn layers(args: &RenderArgs, cloud: &Cloud) -> Result<Layers, InputError> {
     if !args.site.is_empty() {
         layers.set("sites", Raw::List(args.site.clone()), "--site".into(), Some(Location::file("--site")));
     }
+    if !args.workloads.is_empty() {
+        layers.set(
+            "workloads",
+            Raw::List(args.workloads.clone()),
+            "--workloads".into(),
+            Some(Location::file("--workloads")),
+        );
+    }
+    if !args.without.is_empty() {
+        layers.set("without", Raw::List(args.without.clone()), "--without".into(), Some(Location::file("--without")));
+    }
     // A cloud file's id need not be a built-in cloud: the cloud itself is already resolved.
     if args.cloud_file.is_some() {
         layers.entries.remove("cloud");
@@ -207,6 +218,8 @@ fn show_values(layers: &Layers, profile: &Profile, out: &mut dyn Write) -> anyho
             (None, "secret_years") => ("1".into(), "default".into()),
             (None, "cloud") => ("public".into(), "default".into()),
             (None, "least_privilege" | "include_retired") => ("false".into(), "default".into()),
+            (None, "workloads") => ("(all)".into(), "default".into()),
+            (None, "without") => ("(nothing)".into(), "default".into()),
             (None, _) => ("(not set)".into(), "-".into()),
         };
         writeln!(out, "{key:<16} {value:<44} {origin}")?;

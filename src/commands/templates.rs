@@ -23,6 +23,17 @@ fn writes(name: &str) -> &'static str {
         "docs-index.md.tera" => "the index page of `docs` (README.md, or index.md for Docusaurus)",
         "runbook.md.tera" => "runbook.md, and each page of `docs`",
         "upgrade.md.tera" => "upgrade.md: the runbook of `render --upgrade-from`",
+        "_directory-roles.sh.tera" | "_directory-roles.ps1.tera" => {
+            "a part of register-app: directory role assignments"
+        }
+        "_exchange-user-roles.ps1.tera" => "a part of exchange-online.ps1: roles for the product's user account",
+        "_other-apps.sh.tera" | "_other-apps.ps1.tera" => "a part of register-app: the product's further apps",
+        "_other-apps-summary.sh.tera" | "_other-apps-summary.ps1.tera" => {
+            "a part of register-app: the further apps' ids and credentials"
+        }
+        "_sign-in-settings.sh.tera" | "_sign-in-settings.ps1.tera" => {
+            "a part of register-app: redirect URIs, public client flows"
+        }
         _ => "the file of the same name, without .tera",
     }
 }
@@ -82,12 +93,13 @@ fn eject(dir: &Path, force: bool) -> anyhow::Result<()> {
         taken.push(format!("`{}`", path.display()));
     }
     if !force && !taken.is_empty() {
-        return Err(InputError::msg(format!(
-            "{} already exist{}; add --force to replace them, or choose another folder",
-            taken.join(", "),
-            if taken.len() == 1 { "s" } else { "" }
-        ))
-        .into());
+        // Named one by one while few; counted when many, so that the advice stays in view.
+        let what = match taken.len() {
+            1 => format!("{} already exists", taken[0]),
+            n if n <= 5 => format!("{} already exist", taken.join(", ")),
+            n => format!("{n} templates already exist in `{}` ({}, ...)", dir.display(), taken[..3].join(", ")),
+        };
+        return Err(InputError::msg(format!("{what}; add --force to replace them, or choose another folder")).into());
     }
     fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create the folder `{}`: {e}", dir.display()))?;
     for (name, text) in BUILTIN_TEMPLATES {

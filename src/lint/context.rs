@@ -42,6 +42,12 @@ impl<'a> Context<'a> {
         self.resolved.get_or_init(|| resolution(self.loaded, self.catalog))
     }
 
+    /// Every app's APIs: the main app's, then each further app's (format 2).
+    pub fn all_apis(&self) -> impl Iterator<Item = &crate::plan::PlannedApi> {
+        let r = self.resolution();
+        r.apis.iter().chain(r.apps.iter().flatten())
+    }
+
     pub fn locate(&self, path: &str) -> Option<Location> {
         self.loaded.spans().locate(path)
     }

@@ -4,7 +4,7 @@
 
 use crate::catalog::{Catalog, Kind};
 use crate::plan::{Unresolved, lookup};
-use crate::profile::{ApiPermissions, Correction, LoadedProfile, PermissionRef, Profile};
+use crate::profile::{ApiPermissions, Correction, LoadedProfile, PermissionEntry, PermissionRef, Profile, Tags};
 
 pub struct Fixed {
     pub profile: Profile,
@@ -24,13 +24,17 @@ pub fn fix(loaded: &LoadedProfile, catalog: &Catalog) -> Fixed {
     let mut left = Vec::new();
     let original = std::mem::take(&mut profile.permissions);
     let mut groups: Vec<ApiPermissions> = Vec::new();
-    let mut seen: Vec<(String, Kind, String)> = Vec::new();
+    // (API, type, name, tags): a name repeated with other tags is another row of the page, not a
+    // duplicate.
+    let mut seen: Vec<(String, Kind, String, Tags)> = Vec::new();
 
-    let place = |groups: &mut Vec<ApiPermissions>, api: &str, kind: Kind, name: &str| {
+    // Entries are placed under their API's first group; tags inherited from a group are written
+    // into the entry, so that merging groups loses none.
+    let place = |groups: &mut Vec<ApiPermissions>, api: &str, kind: Kind, entry: PermissionEntry| {
         let index = match groups.iter().position(|g| g.api == api) {
             Some(i) => i,
             None => {
-                groups.push(ApiPermissions { api: api.to_string(), application: Vec::new(), delegated: Vec::new() });
+                groups.push(ApiPermissions::new(api));
                 groups.len() - 1
             }
         };
@@ -38,7 +42,7 @@ pub fn fix(loaded: &LoadedProfile, catalog: &Catalog) -> Fixed {
             Kind::Application => &mut groups[index].application,
             Kind::Delegated => &mut groups[index].delegated,
         };
-        list.push(name.to_string());
+        list.push(entry);
     };
 
     for group in &original {
@@ -48,8 +52,12 @@ pub fn fix(loaded: &LoadedProfile, catalog: &Catalog) -> Fixed {
             continue;
         };
         let api = resource.display_name;
+        let group_tags = group.tags();
         for (kind, names) in [(Kind::Application, &group.application), (Kind::Delegated, &group.delegated)] {
-            for name in names {
+            for entry in names {
+                let tags = entry.tags(&group_tags);
+                let entry = entry.with_tags(&tags);
+                let name = &entry.name().to_string();
                 let published = pref(&group.api, name, kind);
                 let (target_api, target_kind, target_name, reason) = match lookup(catalog, resource, kind, name) {
                     Ok(_) if group.api == api => (api, kind, name.clone(), None),
@@ -80,12 +88,12 @@ pub fn fix(loaded: &LoadedProfile, catalog: &Catalog) -> Fixed {
                     Err(Unresolved::Unknown { suggestion }) => {
                         let hint = suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
                         left.push(format!("`{name}` ({kind}) is not a permission of `{api}`: left as written{hint}"));
-                        place(&mut groups, &group.api, kind, name);
+                        place(&mut groups, &group.api, kind, entry.clone());
                         continue;
                     }
                     Err(Unresolved::UnknownApi { .. }) => unreachable!("the API resolved"),
                 };
-                let key = (target_api.to_string(), target_kind, target_name.clone());
+                let key = (target_api.to_string(), target_kind, target_name.clone(), tags);
                 if seen.contains(&key) {
                     corrections.push(Correction {
                         published,
@@ -102,7 +110,7 @@ pub fn fix(loaded: &LoadedProfile, catalog: &Catalog) -> Fixed {
                         reason,
                     });
                 }
-                place(&mut groups, target_api, target_kind, &target_name);
+                place(&mut groups, target_api, target_kind, entry.renamed(&target_name));
             }
         }
     }
@@ -130,8 +138,8 @@ mod tests {
             .map(|g| {
                 (
                     g.api.as_str(),
-                    g.application.iter().map(String::as_str).collect(),
-                    g.delegated.iter().map(String::as_str).collect(),
+                    g.application.iter().map(PermissionEntry::name).collect(),
+                    g.delegated.iter().map(PermissionEntry::name).collect(),
                 )
             })
             .collect();

@@ -20,6 +20,7 @@ macro_rules! builtin {
 }
 
 pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
+    "avepoint-express-2024-04"["avepoint-express"],
     "commvault-cloud-exchange-online-2026-12"["commvault-cloud-exchange", "metallic-exchange"],
     "commvault-exchange-online-2023e"["commvault-exchange"],
     "commvault-onedrive-11-42"["commvault-onedrive"],
@@ -46,6 +47,7 @@ pub static BUILTIN_PROFILES: &[BuiltinProfile] = builtin![
     "techarrow-contentaccess-orion",
     "techarrow-contentaccess-paris"["contentaccess"],
     "veeam-data-cloud-microsoft-365-2026-12"["veeam-data-cloud"],
+    "veeam-vb365-2026-07"["veeam", "veeam-vb365"],
     "virtualdcs-cloudcover-365-2026-12"["cloudcover-365"],
 ];
 
@@ -70,7 +72,9 @@ mod tests {
         let ids: Vec<&str> = BUILTIN_PROFILES.iter().map(|p| p.id).collect();
         assert_eq!(files, ids);
         for p in BUILTIN_PROFILES {
-            assert!(p.text.starts_with(&format!("id: {}\n", p.id)), "{} declares another id", p.id);
+            // A format 2 profile says so on its first line, then its id.
+            let text = p.text.strip_prefix("format: 2\n").unwrap_or(p.text);
+            assert!(text.starts_with(&format!("id: {}\n", p.id)), "{} declares another id", p.id);
             let parsed = crate::profile::LoadedProfile::parse(p.id, p.text).expect("parses").profile;
             assert_eq!(parsed.aliases, p.aliases, "{}: the table's aliases differ from the file's", p.id);
         }

@@ -184,12 +184,217 @@ impl LoadedProfile {
         if let Err(e) = p.app.display_name.parse::<crate::values::AppName>() {
             out.push(self.error("app.display_name", e));
         }
+        self.check_format2(&mut out);
         for (field, text) in text_fields(p) {
             if text.chars().any(|c| c.is_control() && c != '\n') {
                 out.push(self.error(&field, format!("`{field}` contains a control character")));
             }
         }
         out
+    }
+}
+
+impl LoadedProfile {
+    /// Format 2 fields: only with `format: 2`, and each role, right, URI and slug checked.
+    fn check_format2(&self, out: &mut Vec<Diagnostic>) {
+        let p = &self.profile;
+        match p.format {
+            None | Some(1) | Some(2) => {}
+            Some(n) => out.push(
+                self.error("format", format!("unknown profile format `{n}`")).note("formats: 1 (the default) and 2"),
+            ),
+        }
+        if p.format != Some(2) {
+            for field in format2_fields(p) {
+                out.push(
+                    self.error(&field, format!("`{field}` is a format 2 field"))
+                        .help("add `format: 2` at the top of the profile (see profiles/FORMAT.md)"),
+                );
+            }
+            return;
+        }
+        self.check_app_extras("app", p.app.redirect_uris.as_ref(), &p.app.directory_roles, out);
+        let mut slugs: Vec<&str> = Vec::new();
+        let mut names: Vec<&str> = vec![p.app.display_name.as_str()];
+        for (k, app) in p.apps.iter().enumerate() {
+            let at = format!("apps[{k}]");
+            if !is_id(&app.slug) {
+                out.push(self.error(
+                    &format!("{at}.slug"),
+                    format!("app slug `{}` must be lowercase letters, digits and `-`", app.slug.escape_debug()),
+                ));
+            } else if slugs.contains(&app.slug.as_str()) {
+                out.push(self.error(&format!("{at}.slug"), format!("app slug `{}` is used twice", app.slug)));
+            }
+            slugs.push(&app.slug);
+            if let Err(e) = app.display_name.parse::<crate::values::AppName>() {
+                out.push(self.error(&format!("{at}.display_name"), e));
+            } else if names.contains(&app.display_name.as_str()) {
+                // The scripts find each app by its name: two apps of one name would be one.
+                out.push(
+                    self.error(
+                        &format!("{at}.display_name"),
+                        format!("app name `{}` is used by another app of this profile", app.display_name),
+                    )
+                    .help("give each app its own display name: the scripts find apps by name"),
+                );
+            }
+            names.push(&app.display_name);
+            if app.permissions.is_empty() {
+                out.push(
+                    self.error(&format!("{at}.permissions"), "an app needs at least one API in `permissions`".into()),
+                );
+            }
+            self.check_app_extras(&at, app.redirect_uris.as_ref(), &app.directory_roles, out);
+        }
+        for (i, a) in p.admin_roles.iter().enumerate() {
+            if a.any_of.is_empty() {
+                out.push(self.error(&format!("admin_roles[{i}].any_of"), "`any_of` needs at least one role".into()));
+            }
+            for (j, name) in a.any_of.iter().enumerate() {
+                if let Some(d) = self.unknown_directory_role(&format!("admin_roles[{i}].any_of[{j}]"), name) {
+                    out.push(d);
+                }
+            }
+        }
+        if let Some(e) = &p.exchange {
+            for (i, r) in e.roles.iter().enumerate() {
+                if crate::roles::exchange_role(&r.role).is_none() {
+                    let known = crate::roles::EXCHANGE_ROLES.iter().map(|r| r.name);
+                    let mut d = self
+                        .error(
+                            &format!("exchange.roles[{i}].role"),
+                            format!("unknown Exchange Online management role `{}`", r.role.escape_debug()),
+                        )
+                        .note(format!("known roles: {}", known.clone().collect::<Vec<_>>().join(", ")));
+                    if let Some(s) = suggest::nearest(&r.role, known) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    out.push(d);
+                }
+            }
+            if let Some(f) = &e.public_folders
+                && !crate::roles::PUBLIC_FOLDER_RIGHTS.contains(&f.access_rights.as_str())
+            {
+                let rights = crate::roles::PUBLIC_FOLDER_RIGHTS;
+                let mut d = self
+                    .error(
+                        "exchange.public_folders.access_rights",
+                        format!("`{}` is not a public-folder access right", f.access_rights.escape_debug()),
+                    )
+                    .note(format!("rights: {}", rights.join(", ")));
+                if let Some(s) = suggest::nearest(&f.access_rights, rights.iter().copied()) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    fn check_app_extras(
+        &self,
+        at: &str,
+        uris: Option<&super::RedirectUris>,
+        roles: &[super::RoleEntry],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if let Some(u) = uris {
+            for (i, uri) in u.web.iter().enumerate() {
+                if let Err(why) = web_redirect(uri) {
+                    out.push(self.error(&format!("{at}.redirect_uris.web[{i}]"), why));
+                }
+            }
+            for (i, uri) in u.public_client.iter().enumerate() {
+                if let Err(why) = public_client_redirect(uri) {
+                    out.push(self.error(&format!("{at}.redirect_uris.public_client[{i}]"), why));
+                }
+            }
+        }
+        for (i, r) in roles.iter().enumerate() {
+            if let Some(d) = self.unknown_directory_role(&format!("{at}.directory_roles[{i}].role"), &r.role) {
+                out.push(d);
+            }
+        }
+    }
+
+    fn unknown_directory_role(&self, path: &str, name: &str) -> Option<Diagnostic> {
+        if crate::roles::directory_role(name).is_some() {
+            return None;
+        }
+        let known = crate::roles::DIRECTORY_ROLES.iter().map(|r| r.name);
+        let mut d = self
+            .error(path, format!("unknown directory role `{}`", name.escape_debug()))
+            .note("names as in \"Microsoft Entra built-in roles\"; profiles/FORMAT.md lists the names known");
+        if let Some(s) = suggest::nearest(name, known) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        Some(d)
+    }
+}
+
+/// The format 2 fields a profile uses, as YAML paths.
+fn format2_fields(p: &Profile) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut field = |used: bool, path: String| {
+        if used {
+            v.push(path);
+        }
+    };
+    field(p.app.redirect_uris.is_some(), "app.redirect_uris".into());
+    field(p.app.public_client_flows.is_some(), "app.public_client_flows".into());
+    field(!p.app.directory_roles.is_empty(), "app.directory_roles".into());
+    field(!p.apps.is_empty(), "apps".into());
+    field(!p.admin_roles.is_empty(), "admin_roles".into());
+    field(p.exchange.is_some(), "exchange".into());
+    for (i, g) in p.permissions.iter().enumerate() {
+        field(!g.workloads.is_empty(), format!("permissions[{i}].workloads"));
+        field(!g.usage.is_empty(), format!("permissions[{i}].usage"));
+        for (field_name, list) in [("application", &g.application), ("delegated", &g.delegated)] {
+            for (j, e) in list.iter().enumerate() {
+                field(e.is_tagged(), format!("permissions[{i}].{field_name}[{j}]"));
+            }
+        }
+    }
+    v
+}
+
+/// A web redirect URI: https, or http on localhost (Microsoft's rule for web platforms).
+fn web_redirect(uri: &str) -> Result<(), String> {
+    plain_uri(uri)?;
+    let local = ["http://localhost", "http://127.0.0.1"]
+        .iter()
+        .any(|p| uri.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
+    if uri.starts_with("https://") && uri.len() > "https://".len() || local {
+        Ok(())
+    } else {
+        Err(format!("web redirect URI `{}` must start with https:// (or http://localhost)", uri.escape_debug()))
+    }
+}
+
+/// A public-client redirect URI: any scheme (`http://localhost`, `msal...://auth`, `https://...`).
+fn public_client_redirect(uri: &str) -> Result<(), String> {
+    plain_uri(uri)?;
+    let scheme_ok = uri.split_once("://").is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if scheme_ok || uri == "urn:ietf:wg:oauth:2.0:oob" {
+        Ok(())
+    } else {
+        Err(format!("`{}` is not a redirect URI: write SCHEME://...", uri.escape_debug()))
+    }
+}
+
+/// No white space, control characters, quotes or a fragment: Entra refuses them, and every value
+/// in a script must be a plain token.
+fn plain_uri(uri: &str) -> Result<(), String> {
+    if uri.len() > 256 {
+        return Err(format!("redirect URI `{}` is longer than 256 characters", uri.escape_debug()));
+    }
+    match uri.chars().find(|c| c.is_whitespace() || c.is_control() || "\"'`<>{}|\\^#".contains(*c)) {
+        Some(c) => Err(format!("redirect URI `{}` contains `{}`", uri.escape_debug(), c.escape_debug())),
+        None => Ok(()),
     }
 }
 
@@ -208,6 +413,7 @@ pub const ADD_IN_SCOPES: &[(&str, &[&str])] = &[
 ];
 
 fn text_fields(p: &Profile) -> Vec<(String, &str)> {
+    // Every free text of the profile, by YAML path: none may hold a control character.
     let mut v = vec![
         ("vendor".to_string(), p.vendor.as_str()),
         ("product".to_string(), p.product.as_str()),
@@ -224,6 +430,43 @@ fn text_fields(p: &Profile) -> Vec<(String, &str)> {
     }
     for (i, c) in p.corrections.iter().enumerate() {
         v.push((format!("corrections[{i}].reason"), &c.reason));
+    }
+    for (i, a) in p.admin_roles.iter().enumerate() {
+        v.push((format!("admin_roles[{i}].purpose"), &a.purpose));
+    }
+    for (k, a) in p.apps.iter().enumerate() {
+        if let Some(purpose) = &a.purpose {
+            v.push((format!("apps[{k}].purpose"), purpose));
+        }
+    }
+    let roles = p.app.directory_roles.iter().map(|r| ("app".to_string(), r)).chain(
+        p.apps.iter().enumerate().flat_map(|(k, a)| a.directory_roles.iter().map(move |r| (format!("apps[{k}]"), r))),
+    );
+    for (at, r) in roles {
+        if let Some(purpose) = &r.purpose {
+            v.push((format!("{at}.directory_roles"), purpose));
+        }
+    }
+    let groups = p.permissions.iter().enumerate().map(|(i, g)| (format!("permissions[{i}]"), g)).chain(
+        p.apps.iter().enumerate().flat_map(|(k, a)| {
+            a.permissions.iter().enumerate().map(move |(i, g)| (format!("apps[{k}].permissions[{i}]"), g))
+        }),
+    );
+    for (at, g) in groups {
+        for (field, list) in [("application", &g.application), ("delegated", &g.delegated)] {
+            for (j, e) in list.iter().enumerate() {
+                if let Some(purpose) = e.purpose() {
+                    v.push((format!("{at}.{field}[{j}].purpose"), purpose));
+                }
+            }
+        }
+    }
+    if let Some(e) = &p.exchange {
+        for (i, r) in e.roles.iter().enumerate() {
+            if let Some(purpose) = &r.purpose {
+                v.push((format!("exchange.roles[{i}].purpose"), purpose));
+            }
+        }
     }
     v
 }

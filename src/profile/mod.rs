@@ -6,15 +6,20 @@
 mod builtin;
 mod load;
 pub mod starter;
+pub mod tags;
 
 use serde::{Deserialize, Serialize};
 
 pub use builtin::{BUILTIN_PROFILES, BuiltinProfile, find_builtin};
 pub use load::{LoadedProfile, LoadedProfileRef, ProfileSet};
+pub use tags::{PermissionEntry, Selection, TaggedPermission, Tags, Usage, Workload};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    /// 1 (the default) or 2: format 2 adds tags, roles, redirect URIs and further apps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u8>,
     pub id: String,
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -32,6 +37,15 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharepoint: Option<SharePoint>,
     pub inputs: Inputs,
+    /// Format 2: further apps the product registers besides the main one, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<ExtraApp>,
+    /// Format 2: directory roles the signed-in administrator needs, and what for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admin_roles: Vec<AdminRole>,
+    /// Format 2: Exchange Online roles and public-folder rights for a user account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<Exchange>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -63,6 +77,124 @@ pub struct App {
     pub credential: CredentialKind,
     #[serde(default = "yes")]
     pub unattended: bool,
+    /// Format 2: sign-in redirect URIs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uris: Option<RedirectUris>,
+    /// Format 2: "Allow public client flows" (`isFallbackPublicClient`), e.g. for device-code sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_client_flows: Option<bool>,
+    /// Format 2: directory roles assigned to the app's service principal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub directory_roles: Vec<RoleEntry>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectUris {
+    /// Platform "Web" (`web.redirectUris`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub web: Vec<String>,
+    /// Platform "Mobile and desktop applications" (`publicClient.redirectUris`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_client: Vec<String>,
+}
+
+/// A directory role (by its name in "Microsoft Entra built-in roles"), with what it is for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleEntry {
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
+}
+
+/// Roles the signed-in administrator needs for a task: any one of `any_of`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminRole {
+    pub any_of: Vec<String>,
+    pub purpose: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
+}
+
+/// A further app: its own registration, permissions, manifest and roles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraApp {
+    /// Lowercase letters, digits and `-`: names its manifest, `app-manifest-SLUG.json`.
+    pub slug: String,
+    pub display_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub sign_in_audience: SignInAudience,
+    /// Default: the main app's credential kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<ExtraCredential>,
+    pub permissions: Vec<ApiPermissions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uris: Option<RedirectUris>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_client_flows: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub directory_roles: Vec<RoleEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
+}
+
+/// What a further app signs in with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtraCredential {
+    Secret,
+    Certificate,
+    /// No credential: a public client (device code, a restore portal signing users in).
+    None,
+}
+
+/// Exchange Online steps for a user account the product signs in with.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exchange {
+    /// Management roles (`New-ManagementRoleAssignment -User`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<ExchangeRoleEntry>,
+    /// A right on every public folder (`Add-PublicFolderClientPermission -AccessRights`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_folders: Option<PublicFolderRight>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRoleEntry {
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicFolderRight {
+    pub access_rights: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
 }
 
 fn yes() -> bool {
@@ -106,10 +238,69 @@ impl CredentialKind {
 #[serde(deny_unknown_fields)]
 pub struct ApiPermissions {
     pub api: String,
+    /// Format 2: tags every entry of this group inherits unless it has its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<Workload>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<Usage>,
     #[serde(default)]
-    pub application: Vec<String>,
+    pub application: Vec<PermissionEntry>,
     #[serde(default)]
-    pub delegated: Vec<String>,
+    pub delegated: Vec<PermissionEntry>,
+}
+
+impl ApiPermissions {
+    pub fn new(api: &str) -> ApiPermissions {
+        ApiPermissions {
+            api: api.to_string(),
+            workloads: Vec::new(),
+            usage: Vec::new(),
+            application: Vec::new(),
+            delegated: Vec::new(),
+        }
+    }
+
+    /// The group's own tags, which its entries inherit.
+    pub fn tags(&self) -> Tags {
+        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
+    }
+
+    pub fn entries(&self, kind: crate::catalog::Kind) -> &[PermissionEntry] {
+        match kind {
+            crate::catalog::Kind::Application => &self.application,
+            crate::catalog::Kind::Delegated => &self.delegated,
+        }
+    }
+}
+
+impl RoleEntry {
+    pub fn tags(&self) -> Tags {
+        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
+    }
+}
+
+impl AdminRole {
+    pub fn tags(&self) -> Tags {
+        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
+    }
+}
+
+impl ExchangeRoleEntry {
+    pub fn tags(&self) -> Tags {
+        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
+    }
+}
+
+impl PublicFolderRight {
+    pub fn tags(&self) -> Tags {
+        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
+    }
+}
+
+impl ExtraApp {
+    pub fn tags(&self) -> Tags {
+        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

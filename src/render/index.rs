@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::plan::Plan;
+use crate::plan_extras::{PlannedAdminRole, PlannedRole};
+use crate::profile::{RedirectUris, Selection};
 
 #[derive(Serialize)]
 struct Index<'a> {
@@ -20,6 +22,23 @@ struct Index<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     sharepoint_tenant_settings: &'a [&'a crate::profile::TenantSetting],
     inputs: &'a crate::profile::Inputs,
+    /// Format 2: `--workloads` / `--without`, and what they left out.
+    #[serde(skip_serializing_if = "Selection::is_all")]
+    selection: &'a Selection,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    omitted: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    directory_roles: &'a [PlannedRole],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_uris: Option<&'a RedirectUris>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    public_client_flows: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    admin_roles: &'a [PlannedAdminRole<'a>],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exchange: Option<ExchangeIndex<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    apps: Vec<AppIndex<'a>>,
     /// Works as documented, with changes, or not at all, as of `as_of`.
     verdict: crate::verdict::Verdict,
     as_of: String,
@@ -54,6 +73,46 @@ struct KeyVault<'a> {
 struct MailboxScope<'a> {
     scope: &'a crate::values::MailboxScope,
     roles: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExchangeIndex<'a> {
+    roles: Vec<ExchangeRoleIndex<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_folders: Option<&'a crate::profile::PublicFolderRight>,
+}
+
+#[derive(Serialize)]
+struct ExchangeRoleIndex<'a> {
+    role: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purpose: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    retirement: Vec<Milestone>,
+}
+
+#[derive(Serialize)]
+struct Milestone {
+    date: &'static str,
+    event: &'static str,
+}
+
+#[derive(Serialize)]
+struct AppIndex<'a> {
+    slug: &'a str,
+    display_name: &'a str,
+    manifest: &'a str,
+    credential: &'static str,
+    sign_in_audience: &'static str,
+    permissions: Vec<crate::plan::PermissionRow<'a>>,
+    #[serde(rename = "requiredResourceAccess")]
+    required_resource_access: Vec<super::manifest::RequiredResourceAccess<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    directory_roles: &'a [PlannedRole],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_uris: Option<&'a RedirectUris>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    public_client_flows: bool,
 }
 
 /// Who made a bundle, from which catalog: the head of every `bundle.json`.
@@ -137,6 +196,49 @@ pub fn render(plan: &Plan<'_>, warnings: &[Diagnostic], files: &[&str]) -> Strin
         sharepoint_add_in: plan.add_in,
         sharepoint_tenant_settings: &plan.tenant_settings,
         inputs: &p.inputs,
+        selection: &plan.selection,
+        omitted: &plan.extras.omitted,
+        directory_roles: &plan.extras.roles,
+        redirect_uris: p.app.redirect_uris.as_ref(),
+        public_client_flows: p.app.public_client_flows.unwrap_or(false),
+        admin_roles: &plan.extras.admin_roles,
+        exchange: (!plan.extras.exchange_roles.is_empty() || plan.extras.public_folders.is_some()).then(|| {
+            ExchangeIndex {
+                roles: plan
+                    .extras
+                    .exchange_roles
+                    .iter()
+                    .map(|r| ExchangeRoleIndex {
+                        role: r.role.name,
+                        purpose: r.purpose,
+                        retirement: r
+                            .role
+                            .retirement
+                            .iter()
+                            .map(|m| Milestone { date: m.date, event: m.event })
+                            .collect(),
+                    })
+                    .collect(),
+                public_folders: plan.extras.public_folders,
+            }
+        }),
+        apps: plan
+            .extras
+            .apps
+            .iter()
+            .map(|a| AppIndex {
+                slug: a.slug,
+                display_name: a.display_name,
+                manifest: &a.manifest,
+                credential: a.credential.map_or("none", |c| c.as_str()),
+                sign_in_audience: a.sign_in_audience.as_str(),
+                permissions: crate::plan::permission_rows(&a.apis, false),
+                required_resource_access: super::manifest::of_apis(&a.apis),
+                directory_roles: &a.roles,
+                redirect_uris: a.redirect_uris,
+                public_client_flows: a.public_client_flows,
+            })
+            .collect(),
         verdict: crate::verdict::judge(plan),
         as_of: plan.as_of.to_string(),
         retired: &plan.retired,

@@ -21,8 +21,12 @@ pub struct ResourceAccess<'a> {
 
 /// One entry per API, in the plan's order; permissions by type then name.
 pub fn required_resource_access<'a>(plan: &'a Plan<'_>) -> Vec<RequiredResourceAccess<'a>> {
-    plan.apis
-        .iter()
+    of_apis(&plan.apis)
+}
+
+/// The `requiredResourceAccess` of any app's APIs.
+pub fn of_apis(apis: &[crate::plan::PlannedApi]) -> Vec<RequiredResourceAccess<'_>> {
+    apis.iter()
         .map(|api| RequiredResourceAccess {
             resource_app_id: api.resource.app_id,
             resource_access: api
@@ -36,6 +40,11 @@ pub fn required_resource_access<'a>(plan: &'a Plan<'_>) -> Vec<RequiredResourceA
 
 pub fn render(plan: &Plan<'_>) -> String {
     super::json_text(&required_resource_access(plan))
+}
+
+/// The manifest of a further app.
+pub fn render_apis(apis: &[crate::plan::PlannedApi]) -> String {
+    super::json_text(&of_apis(apis))
 }
 
 /// The body of Graph's `POST /applications` that creates the app: its name, audience and

@@ -83,8 +83,9 @@ pub fn description(profile: &crate::profile::Profile) -> String {
 }
 
 /// The files a plan produces, in the order a reader meets them.
-pub fn file_list(plan: &Plan<'_>) -> Vec<&'static str> {
+pub fn file_list<'p>(plan: &'p Plan<'_>) -> Vec<&'p str> {
     let mut files = vec![RUNBOOK, REGISTER_SH, REGISTER_PS1, MANIFEST];
+    files.extend(plan.extras.apps.iter().map(|a| a.manifest.as_str()));
     if plan.add_in.is_some() {
         files.push(APPINV_XML);
     }
@@ -96,7 +97,11 @@ pub fn file_list(plan: &Plan<'_>) -> Vec<&'static str> {
     {
         files.push(CERTIFICATE_PEM);
     }
-    if plan.uses_ews() || plan.mailbox_scope.is_some() {
+    if plan.uses_ews()
+        || plan.mailbox_scope.is_some()
+        || !plan.extras.exchange_roles.is_empty()
+        || plan.extras.public_folders.is_some()
+    {
         files.push(EXCHANGE_PS1);
     }
     if plan.profile.inputs.via == InputChannel::Environment {
@@ -135,12 +140,14 @@ pub fn render(
         .map_err(|e| InputError::msg(format!("internal error: cannot build the template context: {e}")))?;
     let mut bundle = Bundle::default();
     for file in &files {
+        let other = plan.extras.apps.iter().find(|a| a.manifest == *file);
         let text = match *file {
             MANIFEST => manifest::render(plan),
             CERTIFICATE_PEM => match &plan.certificate_source {
                 crate::plan::CertificateSource::File(c) => c.pem.clone(),
                 _ => continue,
             },
+            _ if other.is_some() => other.map(|a| manifest::render_apis(&a.apis)).unwrap_or_default(),
             APPINV_XML => view.add_in.as_ref().map(|a| a.xml.clone()).unwrap_or_default(),
             INDEX => continue,
             RUNBOOK => reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH),

@@ -91,6 +91,29 @@ pub struct View<'a> {
     pub runner_permissions: Vec<&'static str>,
     /// An input of the product takes the certificate file's path.
     pub uses_certificate_path: bool,
+    /// Format 2: any permission carries workload or usage tags.
+    pub tagged: bool,
+    /// Format 2: every permission of every app with its tags and purpose, for the runbook's table.
+    pub tagged_rows: Vec<TaggedRowView<'a>>,
+    /// `--workloads`/`--without`, as a phrase; None when everything is rendered.
+    pub selection: Option<String>,
+    /// What the selection left out.
+    pub omitted: &'a [String],
+    /// Directory roles assigned to the main app's service principal.
+    pub directory_roles: Vec<RoleView<'a>>,
+    pub redirect_uris: Option<RedirectView<'a>>,
+    /// "Allow public client flows".
+    pub public_client_flows: bool,
+    /// Roles the signed-in administrator needs, and what for.
+    pub admin_roles: Vec<AdminRoleView<'a>>,
+    pub exchange_roles: Vec<ExchangeRoleView<'a>>,
+    pub public_folders: Option<PublicFolderView<'a>>,
+    /// `exchange-online.ps1` has steps for a user account (roles or public-folder rights).
+    pub exchange_user_steps: bool,
+    /// The further apps, in the order the scripts register them.
+    pub other_apps: Vec<OtherAppView<'a>>,
+    /// Where directory role template ids come from.
+    pub roles_source: &'static str,
 }
 
 #[derive(Serialize)]
@@ -123,13 +146,93 @@ pub struct MailboxScopeView<'a> {
     /// `group` (a mail-enabled security group's address) or `filter` (a recipient filter).
     pub kind: &'static str,
     pub value: &'a str,
-    pub roles: Vec<RoleView<'a>>,
+    pub roles: Vec<MailboxRoleView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MailboxRoleView<'a> {
+    pub permission: &'a str,
+    pub role: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct TaggedRowView<'a> {
+    /// The further app's slug, or None for the main app.
+    pub app: Option<&'a str>,
+    pub api: &'a str,
+    pub name: &'a str,
+    pub entra_type: &'static str,
+    /// `exchange, teams`, or `all`.
+    pub workloads: String,
+    /// `backup, restore`, or `all`.
+    pub usage: String,
+    pub purpose: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 pub struct RoleView<'a> {
-    pub permission: &'a str,
-    pub role: &'a str,
+    pub name: &'a str,
+    pub template_id: &'a str,
+    pub purpose: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct RedirectView<'a> {
+    pub web: &'a [String],
+    pub public_client: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct AdminRoleView<'a> {
+    pub any_of: &'a [&'static str],
+    /// `Global Administrator or Exchange Administrator`.
+    pub text: String,
+    pub purpose: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ExchangeRoleView<'a> {
+    pub name: &'static str,
+    pub purpose: Option<&'a str>,
+    pub retirement: Vec<RetirementView>,
+    /// Microsoft has announced the role's retirement (lint judges the dates against `--as-of`).
+    pub retired: bool,
+    pub source: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct RetirementView {
+    pub date: &'static str,
+    pub event: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct PublicFolderView<'a> {
+    pub access_rights: &'a str,
+    pub purpose: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct OtherAppView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub purpose: Option<&'a str>,
+    pub manifest: &'a str,
+    pub sign_in_audience: &'static str,
+    /// `secret`, `certificate` or `none`.
+    pub credential: &'static str,
+    pub apis: Vec<ApiView<'a>>,
+    pub has_application: bool,
+    pub has_delegated: bool,
+    pub directory_roles: Vec<RoleView<'a>>,
+    pub redirect_uris: Option<RedirectView<'a>>,
+    pub public_client_flows: bool,
+    /// Shell variable prefix for this app in the scripts (`APP_2`).
+    pub var: String,
+    /// The OData filter that finds it by its exact name.
+    pub filter: String,
+    /// Graph's `POST /applications` body that creates it.
+    pub create_body: String,
 }
 
 #[derive(Clone, Serialize)]
@@ -214,6 +317,10 @@ pub struct PermissionView<'a> {
     pub kind: &'static str,
     pub entra_type: &'static str,
     pub summary: &'a str,
+    /// Format 2 tags: `exchange, teams` / `backup` (empty when the row serves all).
+    pub workloads: String,
+    pub usage: String,
+    pub purpose: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -270,33 +377,13 @@ pub fn build<'a>(
     page: super::Page,
 ) -> View<'a> {
     let profile = plan.profile;
-    let apis = plan
-        .apis
-        .iter()
-        .map(|a| {
-            let perms = |kind: Kind| -> Vec<PermissionView<'a>> {
-                a.of_kind(kind)
-                    .map(|p| PermissionView {
-                        name: p.data.name,
-                        id: p.data.id,
-                        kind: kind.as_str(),
-                        entra_type: kind.entra_type(),
-                        summary: p.data.summary(),
-                    })
-                    .collect()
-            };
-            let delegated = perms(Kind::Delegated);
-            let delegated_scope = delegated.iter().map(|p| p.name).collect::<Vec<_>>().join(" ");
-            ApiView {
-                name: a.resource.display_name,
-                app_id: a.resource.app_id,
-                retired: a.resource.is_retired(),
-                application: perms(Kind::Application),
-                delegated,
-                delegated_scope,
-            }
-        })
-        .collect();
+    let apis = api_views(&plan.apis);
+    let extras = &plan.extras;
+    let mut tagged_rows = tagged_rows(None, &plan.apis);
+    for app in &extras.apps {
+        tagged_rows.extend(self::tagged_rows(Some(app.slug), &app.apis));
+    }
+    let tagged = tagged_rows.iter().any(|r| r.workloads != "all" || r.usage != "all");
     let inputs: Vec<InputView> = profile.inputs.values.iter().map(|i| input_view(plan, &i.name, i.from)).collect();
     let retired_add_in = match &plan.retired.add_in {
         Some(crate::retirement::Why::Retired { date, event }) => {
@@ -371,7 +458,7 @@ pub fn build<'a>(
             value: match &m.scope {
                 crate::values::MailboxScope::Group(v) | crate::values::MailboxScope::Filter(v) => v,
             },
-            roles: m.roles.iter().map(|(p, r)| RoleView { permission: p, role: r }).collect(),
+            roles: m.roles.iter().map(|(p, r)| MailboxRoleView { permission: p, role: r }).collect(),
         }),
         runner_permissions: runner_permissions(plan),
         uses_certificate_path: profile.inputs.values.iter().any(|i| i.from == InputSource::CertificatePath),
@@ -459,6 +546,61 @@ pub fn build<'a>(
         certificate_by_default: plan.credential == crate::profile::CredentialKind::Certificate
             && profile.app.credential == crate::profile::CredentialKind::Secret
             && plan.credential_defaulted,
+        tagged,
+        tagged_rows: if tagged { tagged_rows } else { Vec::new() },
+        selection: (!plan.selection.is_all()).then(|| plan.selection.describe()),
+        omitted: &extras.omitted,
+        directory_roles: role_views(&extras.roles),
+        redirect_uris: redirect_view(profile.app.redirect_uris.as_ref()),
+        public_client_flows: profile.app.public_client_flows.unwrap_or(false),
+        admin_roles: extras
+            .admin_roles
+            .iter()
+            .map(|a| AdminRoleView { any_of: &a.any_of, text: a.any_of.join(" or "), purpose: a.purpose })
+            .collect(),
+        exchange_roles: extras
+            .exchange_roles
+            .iter()
+            .map(|r| ExchangeRoleView {
+                name: r.role.name,
+                purpose: r.purpose,
+                retirement: r.role.retirement.iter().map(|m| RetirementView { date: m.date, event: m.event }).collect(),
+                retired: !r.role.retirement.is_empty(),
+                source: r.role.source,
+            })
+            .collect(),
+        public_folders: extras
+            .public_folders
+            .map(|f| PublicFolderView { access_rights: &f.access_rights, purpose: f.purpose.as_deref() }),
+        exchange_user_steps: !extras.exchange_roles.is_empty() || extras.public_folders.is_some(),
+        other_apps: extras
+            .apps
+            .iter()
+            .enumerate()
+            .map(|(i, a)| OtherAppView {
+                slug: a.slug,
+                name: a.display_name,
+                purpose: a.purpose,
+                manifest: &a.manifest,
+                sign_in_audience: a.sign_in_audience.as_str(),
+                credential: a.credential.map_or("none", |c| c.as_str()),
+                apis: api_views(&a.apis),
+                has_application: a.apis.iter().any(|x| x.of_kind(Kind::Application).next().is_some()),
+                has_delegated: a.apis.iter().any(|x| x.of_kind(Kind::Delegated).next().is_some()),
+                directory_roles: role_views(&a.roles),
+                redirect_uris: redirect_view(a.redirect_uris),
+                public_client_flows: a.public_client_flows,
+                var: format!("APP_{}", i + 2),
+                filter: display_name_filter(a.display_name),
+                create_body: super::manifest::create_body(
+                    a.display_name,
+                    a.sign_in_audience.as_str(),
+                    &super::manifest::of_apis(&a.apis),
+                    None,
+                ),
+            })
+            .collect(),
+        roles_source: crate::roles::DIRECTORY_ROLES_SOURCE,
         as_of: plan.as_of.to_string(),
         verdict: crate::verdict::judge(plan),
         retired: &plan.retired,
@@ -478,6 +620,70 @@ fn runner_permissions(plan: &Plan<'_>) -> Vec<&'static str> {
         p.push("User.Read.All");
     }
     p
+}
+
+fn join_or_all<T: std::fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        "all".to_string()
+    } else {
+        items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn api_views(apis: &[crate::plan::PlannedApi]) -> Vec<ApiView<'_>> {
+    apis.iter()
+        .map(|a| {
+            let perms = |kind: Kind| -> Vec<PermissionView<'_>> {
+                a.of_kind(kind)
+                    .map(|p| PermissionView {
+                        name: p.data.name,
+                        id: p.data.id,
+                        kind: kind.as_str(),
+                        entra_type: kind.entra_type(),
+                        summary: p.data.summary(),
+                        workloads: join_or_all(&p.workloads()),
+                        usage: join_or_all(&p.usage()),
+                        purpose: p.purpose.as_deref(),
+                    })
+                    .collect()
+            };
+            let delegated = perms(Kind::Delegated);
+            let delegated_scope = delegated.iter().map(|p| p.name).collect::<Vec<_>>().join(" ");
+            ApiView {
+                name: a.resource.display_name,
+                app_id: a.resource.app_id,
+                retired: a.resource.is_retired(),
+                application: perms(Kind::Application),
+                delegated,
+                delegated_scope,
+            }
+        })
+        .collect()
+}
+
+fn tagged_rows<'a>(app: Option<&'a str>, apis: &'a [crate::plan::PlannedApi]) -> Vec<TaggedRowView<'a>> {
+    apis.iter()
+        .flat_map(|a| {
+            a.permissions.iter().map(move |p| TaggedRowView {
+                app,
+                api: a.resource.display_name,
+                name: p.data.name,
+                entra_type: if p.kind == Kind::Application { "Application" } else { "Delegated" },
+                workloads: join_or_all(&p.workloads()),
+                usage: join_or_all(&p.usage()),
+                purpose: p.purpose.as_deref(),
+            })
+        })
+        .collect()
+}
+
+fn role_views(roles: &[crate::plan_extras::PlannedRole]) -> Vec<RoleView<'_>> {
+    roles.iter().map(|r| RoleView { name: r.name, template_id: r.template_id, purpose: r.purpose.as_deref() }).collect()
+}
+
+fn redirect_view(uris: Option<&crate::profile::RedirectUris>) -> Option<RedirectView<'_>> {
+    uris.filter(|u| !u.web.is_empty() || !u.public_client.is_empty())
+        .map(|u| RedirectView { web: &u.web, public_client: &u.public_client })
 }
 
 fn input_view<'a>(plan: &Plan<'_>, name: &'a str, from: InputSource) -> InputView<'a> {

@@ -33,7 +33,7 @@ pub fn older_versions(profile: &Profile, catalog: &Catalog) -> Vec<Older> {
                 && l.profile.source.date < profile.source.date
         })
         .filter_map(|l| {
-            let (apis, _) = crate::plan::resolve_permissions(&l, catalog).ok()?;
+            let apis = crate::plan::resolve_permissions(&l, catalog).ok()?.apis;
             let permissions: BTreeSet<(String, crate::catalog::Kind, String)> = apis
                 .iter()
                 .flat_map(|a| {

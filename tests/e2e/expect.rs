@@ -120,10 +120,15 @@ pub fn registered(d: &Value, name: &str, expected: &Value, credential: &str, cre
     (app_id, sp_id)
 }
 
-/// The tenant id, client id and consent URL a run printed are the directory's.
-pub fn printed(run: &Run, d: &Value, app_id: &str) {
+/// The tenant id (when the product takes it: `index` is the bundle's `bundle.json`), client id
+/// and consent URL a run printed are the directory's.
+pub fn printed(run: &Run, d: &Value, app_id: &str, index: &Value) {
     let tenant_id = d["tenant"]["id"].as_str().expect("tenant id");
-    assert!(run.stdout.contains(tenant_id), "tenant id {tenant_id} not printed:\n{}", run.stdout);
+    let takes_tenant_id =
+        index["inputs"]["values"].as_array().is_some_and(|v| v.iter().any(|i| i["from"] == "tenant_id"));
+    if takes_tenant_id {
+        assert!(run.stdout.contains(tenant_id), "tenant id {tenant_id} not printed:\n{}", run.stdout);
+    }
     let consent = format!("/~/CallAnAPI/appId/{app_id}/isMSAApp~/false");
     assert!(run.stdout.contains(&consent), "the consent page {consent} not printed:\n{}", run.stdout);
     let client_lines = run.stdout.lines().filter(|l| l.contains(app_id)).count();
@@ -160,4 +165,16 @@ pub fn helper_service_principal_deleted(tenant: &Tenant, runs: usize) {
         })
         .count();
     assert_eq!(deletes, runs, "one DELETE of the helper's service principal per run");
+}
+
+/// The directory role template ids assigned to service principal `sp_id` at scope `/`, sorted,
+/// one entry per assignment (a role assigned twice shows twice).
+pub fn directory_roles(d: &Value, sp_id: &str) -> Vec<String> {
+    let mut roles: Vec<String> = array(d, "roleAssignments")
+        .iter()
+        .filter(|a| a["principalId"] == sp_id && a["directoryScopeId"] == "/")
+        .filter_map(|a| a["roleDefinitionId"].as_str().map(str::to_string))
+        .collect();
+    roles.sort();
+    roles
 }

@@ -91,7 +91,7 @@ fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String,
         expect::run_ok(&tenant, &run, &what);
         let d = tenant.directory();
         let (app_id, _) = expect::registered(&d, &name, &manifest, &credential, n);
-        expect::printed(&run, &d, &app_id);
+        expect::printed(&run, &d, &app_id, &index);
         if !case.sites.is_empty() {
             let role = index["least_privilege"]["role"].as_str().unwrap_or("fullcontrol");
             expect::sites_granted(&d, &app_id, &name, case.sites, role);
@@ -136,6 +136,7 @@ macro_rules! profile_cases {
 }
 
 profile_cases! {
+    profile_avepoint_express_2024_04 => "avepoint-express-2024-04",
     profile_commvault_cloud_exchange_online_2026_12 => "commvault-cloud-exchange-online-2026-12",
     profile_commvault_exchange_online_2023e => "commvault-exchange-online-2023e",
     profile_commvault_onedrive_11_42 => "commvault-onedrive-11-42",
@@ -162,6 +163,7 @@ profile_cases! {
     profile_techarrow_contentaccess_orion => "techarrow-contentaccess-orion",
     profile_techarrow_contentaccess_paris => "techarrow-contentaccess-paris",
     profile_veeam_data_cloud_microsoft_365_2026_12 => "veeam-data-cloud-microsoft-365-2026-12",
+    profile_veeam_vb365_2026_07 => "veeam-vb365-2026-07",
     profile_virtualdcs_cloudcover_365_2026_12 => "virtualdcs-cloudcover-365-2026-12",
 }
 
@@ -249,6 +251,49 @@ fn upgrade_kodo_2020_11() {
 #[test]
 fn upgrade_kodo_2021_06() {
     upgrade("kodo-2021-06", "kodo-2021-08");
+}
+
+/// Profile format 2: a directory role on the main app's service principal, its redirect URIs and
+/// public client flows, and two further apps with their own manifests, roles and credentials
+/// (the Office 365 Management APIs row is left out with `--workloads`: the sandbox has no service
+/// principal for that API).
+#[test]
+fn format_2_directory_roles_sign_in_settings_and_further_apps() {
+    let Some((tenant, dir, name, _)) = register_twice(&Case {
+        profile: "tests/fixtures/v2/acme-backup-2.yaml",
+        credential: "secret",
+        extra: &["--workloads", "exchange,sharepoint,onedrive,teams"],
+        ..Case::default()
+    }) else {
+        return;
+    };
+    let bundle = dir.path().join("bundle");
+    let d = tenant.directory();
+    let (_, sp) = expect::registered(&d, &name, &expect::manifest(&bundle), "secret", 2);
+    assert_eq!(expect::directory_roles(&d, &sp), ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"], "Global Reader, once");
+    let app = expect::apps_named(&d, &name)[0];
+    assert_eq!(app["isFallbackPublicClient"], true);
+    assert_eq!(app["web"]["redirectUris"], serde_json::json!(["https://acme.example.com/signin"]));
+    assert_eq!(
+        app["publicClient"]["redirectUris"],
+        serde_json::json!(["https://login.microsoftonline.com/common/oauth2/nativeclient"])
+    );
+    for (other, manifest, secrets, roles) in [
+        ("Acme Restore Portal", "app-manifest-restore-portal.json", 0, vec![]),
+        (
+            "Acme Backup (second backup app)",
+            "app-manifest-backup-2.json",
+            2,
+            vec!["4a5d8f65-41da-4de4-8968-e035b65339cf"],
+        ),
+    ] {
+        let text = std::fs::read_to_string(bundle.join(manifest)).expect("manifest");
+        let wanted: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let (_, other_sp) = expect::registered(&d, other, &wanted, "secret", secrets);
+        assert_eq!(expect::directory_roles(&d, &other_sp), roles, "{other}");
+    }
+    let portal = expect::apps_named(&d, "Acme Restore Portal")[0];
+    assert_eq!(portal["web"]["redirectUris"], serde_json::json!(["https://acme.example.com/restore"]));
 }
 
 /// Read-modify-write of what others granted: a scope someone added to the app's delegated grant
@@ -345,6 +390,37 @@ fn grants_made_by_others_are_kept() {
         .filter(|a| a["principalId"] == sp["id"] && a["appRoleId"] == "b0afded3-3588-46d8-8b3d-9842eff778da")
         .count();
     assert_eq!(by_hand, 1, "the hand-made grant is kept, once");
+}
+
+/// Veeam Backup for Microsoft 365 8.5 (format 2): Global Reader on the main app, public client
+/// flows and http://localhost, and the two further apps (the Restore Portal's, without a
+/// credential, and a backup application), each with exactly its manifest's grants.
+#[test]
+fn veeam_vb365_2026_07_roles_sign_in_settings_and_further_apps() {
+    let Some((tenant, dir, name, _)) = register_twice(&Case { profile: "veeam", ..Case::default() }) else {
+        return;
+    };
+    let bundle = dir.path().join("bundle");
+    let d = tenant.directory();
+    let sp = expect::apps_named(&d, &name)[0]["appId"].as_str().map(str::to_string).expect("appId");
+    let sp_id = d["servicePrincipals"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["appId"] == sp.as_str()))
+        .and_then(|s| s["id"].as_str())
+        .expect("service principal")
+        .to_string();
+    assert_eq!(expect::directory_roles(&d, &sp_id), ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"], "Global Reader, once");
+    let app = expect::apps_named(&d, &name)[0];
+    assert_eq!(app["isFallbackPublicClient"], true);
+    assert_eq!(app["publicClient"]["redirectUris"], serde_json::json!(["http://localhost"]));
+    for (other, manifest, certificates) in [
+        ("Veeam Backup for Microsoft 365 Restore Portal", "app-manifest-restore-portal.json", 0),
+        ("Veeam Backup for Microsoft 365 backup application", "app-manifest-backup-application.json", 2),
+    ] {
+        let text = std::fs::read_to_string(bundle.join(manifest)).expect("manifest");
+        let wanted: serde_json::Value = serde_json::from_str(&text).expect("json");
+        expect::registered(&d, other, &wanted, "certificate", certificates);
+    }
 }
 
 #[test]

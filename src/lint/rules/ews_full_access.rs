@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
     source: "Microsoft 365 Message Center MC1176266 and MC1227454; MicrosoftDocs/office-docs-powershell PR 13643 \
         (Set-OrganizationConfig -EwsAllowedAppIDs)",
     check: |ctx, out| {
-        for api in ctx.resolution().apis.iter().filter(|a| a.resource.app_id == EXCHANGE) {
+        for api in ctx.all_apis().filter(|a| a.resource.app_id == EXCHANGE) {
             for p in api.of_kind(Kind::Application).filter(|p| p.data.name == "full_access_as_app") {
                 let (severity, when) = timeline(ctx.options.as_of, MILESTONES);
                 out.push(

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     source: "emiliensocchi/azure-tiering (Tier-0 Microsoft Graph application permissions); \
         learn.microsoft.com/graph/permissions-reference",
     check: |ctx, out| {
-        for api in ctx.resolution().apis.iter().filter(|a| a.resource.app_id == GRAPH) {
+        for api in ctx.all_apis().filter(|a| a.resource.app_id == GRAPH) {
             for p in api.of_kind(Kind::Application) {
                 if let Some((_, why)) = HIGH_PRIVILEGE.iter().find(|(n, _)| *n == p.data.name) {
                     out.push(

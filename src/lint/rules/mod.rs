@@ -11,6 +11,7 @@ pub(crate) mod legacy_auth;
 mod redundant;
 mod resolution;
 mod retired_api;
+mod retired_exchange_role;
 mod secret_lifetime;
 pub(crate) mod sharepoint_add_in;
 mod sharepoint_secret;
@@ -30,6 +31,7 @@ pub static RULES: &[&Rule] = &[
     &resolution::WRONG_TYPE,
     &credential_unsupported::RULE,
     &retired_api::RULE,
+    &retired_exchange_role::RULE,
     &sharepoint_add_in::RULE,
     &legacy_auth::RULE,
     &ews_full_access::RULE,

@@ -21,17 +21,21 @@ pub static RULE: Rule = Rule {
     explanation: "A broader permission on the same API and of the same type already grants this one: \
         `Sites.FullControl.All` covers `Sites.Manage.All`, `Sites.ReadWrite.All` and `Sites.Read.All`, and \
         `X.ReadWrite.All` covers `X.Read.All`. Keeping both adds nothing but a longer consent screen and a list \
-        that looks like more access is needed. KODO's 2021-08 page asks for all four Sites permissions twice.",
+        that looks like more access is needed. KODO's 2021-08 page asks for all four Sites permissions twice. \
+        With workload and usage tags, only where every subset that needs the narrower one gets the broader one \
+        too: `Mail.Read` for backup is not redundant beside `Mail.ReadWrite` for restore, since \
+        `--without restore` keeps only the first.",
     source: "Microsoft's least/higher privileged tables, e.g. learn.microsoft.com/graph/api/site-post-permissions; \
         Storware/kodo-cloud-manual@2056173",
     check: |ctx, out| {
-        for api in &ctx.resolution().apis {
+        for api in ctx.all_apis() {
             for p in &api.permissions {
                 let Some((res, level, scope)) = parts(p.data.name) else { continue };
                 let broader = api
                     .permissions
                     .iter()
-                    .filter(|q| q.kind == p.kind)
+                    // With format 2 tags, only when every subset that needs `p` gets `q` too.
+                    .filter(|q| q.kind == p.kind && q.covers(p))
                     .filter_map(|q| parts(q.data.name).map(|(r, l, s)| (q.data.name, r, l, s)))
                     .filter(|(_, r, l, s)| *r == res && *s == scope && *l > level)
                     .max_by_key(|(_, _, l, _)| *l);

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
         posts 4090533 and 4365743); learn.microsoft.com/graph/migrate-azure-ad-graph-permissions-differences",
     check: |ctx, out| {
         let graph = ctx.catalog.resource("Microsoft Graph");
-        for api in ctx.resolution().apis.iter().filter(|a| a.resource.is_retired()) {
+        for api in ctx.all_apis().filter(|a| a.resource.is_retired()) {
             let milestones: Vec<Milestone> =
                 api.resource.milestones.iter().map(|m| Milestone { date: m.date, event: m.event }).collect();
             // Only the dates at which calls stop: the first blocking stage and the final retirement.
