@@ -63,7 +63,8 @@ fn main() {
             .arg("--out")
             .arg(&out);
         let render_cost = gnu_timed(&dir, &mut render).expect("render failed");
-        let copy_cost = gnu_timed(&dir, Command::new("cp").arg("-r").arg(&out).arg(dir.join("copy"))).expect("cp failed");
+        let copy_cost =
+            gnu_timed(&dir, Command::new("cp").arg("-r").arg(&out).arg(dir.join("copy"))).expect("cp failed");
         let extract_cost = extract(&out, &dir.join("extract"));
         println!("{rows} rows:");
         for (name, c) in [("render", render_cost), ("cp -r", copy_cost), ("extract", extract_cost)] {
@@ -112,11 +113,8 @@ fn gnu_timed(dir: &Path, cmd: &mut Command) -> Option<Cost> {
 /// Extracts `from` into `to` in a child copy of this benchmark, which reports its own figures.
 fn extract(from: &Path, to: &Path) -> Cost {
     let exe = std::env::current_exe().expect("benchmark path");
-    let output = Command::new(exe)
-        .env("BENCH_EXTRACT_FROM", from)
-        .env("BENCH_EXTRACT_TO", to)
-        .output()
-        .expect("extract runs");
+    let output =
+        Command::new(exe).env("BENCH_EXTRACT_FROM", from).env("BENCH_EXTRACT_TO", to).output().expect("extract runs");
     assert!(output.status.success(), "extract failed: {}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
     let f: Vec<f64> = text.split_whitespace().filter_map(|s| s.parse().ok()).collect();

@@ -320,7 +320,9 @@ fn register_filters(tera: &mut Tera) {
             memoized(Memo::Yaml, false, v, quote::yaml_string)
         }
     });
-    tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| memoized(Memo::MdUrl, false, v, quote::markdown_url));
+    tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| {
+        memoized(Memo::MdUrl, false, v, quote::markdown_url)
+    });
     // Names the loader already checked (variable names, Set-SPOTenant parameters); re-checked so a
     // custom template cannot place anything else unquoted.
     tera.register_filter("ident", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
