@@ -342,6 +342,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn remembered_quoting_keeps_filters_and_flavours_apart_and_stays_bounded() {
+        let v = Value::from("a|b");
+        assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b");
+        assert_eq!(memoized(Memo::Md, true, &v, quote::gitbook_text), "a&#124;b", "GitBook's own entry");
+        assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b", "remembered");
+        assert_eq!(memoized(Memo::MdCode, false, &v, quote::markdown_code), "`a|b`", "each filter its own");
+        assert_eq!(memoized(Memo::Sh, false, &Value::from(3), quote::bash), quote::bash("3"), "not a string");
+        for i in 0..MEMO_LIMIT + 10 {
+            let text = format!("x {i}");
+            assert_eq!(memoized(Memo::Sh, false, &Value::from(text.as_str()), quote::bash), quote::bash(&text));
+        }
+        assert!(MEMO.with(|m| m.borrow()[Memo::Sh as usize * 2].len()) <= MEMO_LIMIT);
+    }
+
+    #[test]
     fn every_builtin_template_compiles() {
         let partials: Vec<(&str, &str, &str)> =
             BUILTIN_TEMPLATES.iter().filter(|(n, _)| is_partial(n)).map(|(n, t)| (*n, *n, *t)).collect();
