@@ -224,8 +224,9 @@ fn gitbook_code(text: &str) -> String {
 /// The quoting filters, each a pure function of its text (and of whether the page is for
 /// GitBook). The filters that see string values remember their results per thread: an inventory
 /// quotes the same permission names, summaries and commands in every bundle, and a lookup costs a
-/// fraction of quoting again. Each memo is emptied when it grows past [`MEMO_LIMIT`] entries, so
-/// memory stays flat in the number of rows.
+/// fraction of quoting again. Each memo is emptied when it grows past [`MEMO_LIMIT`] entries (a
+/// bundle quotes a few hundred distinct texts per filter), so memory stays flat in the number of
+/// rows.
 #[derive(Clone, Copy)]
 enum Memo {
     Sh,
@@ -239,7 +240,7 @@ enum Memo {
 }
 
 const MEMOS: usize = 8;
-const MEMO_LIMIT: usize = 4096;
+const MEMO_LIMIT: usize = 1024;
 
 thread_local! {
     /// One map per filter and flavour (GitBook or not): text -> quoted text.
