@@ -110,11 +110,12 @@ pub fn run(
     let staging = inventory::staging_dir(&target);
     std::fs::create_dir_all(&staging).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", staging.display()))?;
     let progress = progress_bar(jobs.len() as u64, cli.quiet);
+    // Each job is dropped once rendered: the results grow as the jobs shrink.
     let results: Vec<RowResult> = jobs
-        .par_iter()
+        .into_par_iter()
         .map(|j| {
             let key = (j.cloud.id.clone(), j.values.credential, j.values.secret_years.map(|y| y.get()));
-            let result = render_row(setup, loaded, j, linted.get(&key).cloned().unwrap_or_default(), &staging);
+            let result = render_row(setup, loaded, &j, linted.get(&key).cloned().unwrap_or_default(), &staging);
             if let Some(p) = &progress {
                 p.inc(1);
             }

@@ -67,9 +67,7 @@ pub fn reflow(text: &str, width: usize) -> String {
                 .chain(paragraph[1..].iter().map(|l| l.trim()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let mut wrapped = String::new();
-            wrap_line(&format!("{}{joined}", &line[..indent]), width, &mut wrapped);
-            out.push(&wrapped);
+            out.push(&wrapped(&format!("{}{joined}", &line[..indent]), width));
         }
     }
     out.text
@@ -91,6 +89,34 @@ impl Page {
         self.lines += 1;
         self.last_blank = line.trim().is_empty();
     }
+}
+
+/// The most paragraphs [`wrapped`] remembers per thread before it starts again.
+const WRAPPED_LIMIT: usize = 512;
+
+thread_local! {
+    /// (width, paragraph) -> the paragraph filled: the pages of an inventory share most of their
+    /// paragraphs, and filling one again costs a hundred times a lookup.
+    static WRAPPED: std::cell::RefCell<std::collections::HashMap<(usize, String), String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`wrap_line`] into a new string, remembered.
+fn wrapped(line: &str, width: usize) -> String {
+    WRAPPED.with(|m| {
+        let mut map = m.borrow_mut();
+        let key = (width, line.to_string());
+        if let Some(hit) = map.get(&key) {
+            return hit.clone();
+        }
+        let mut out = String::new();
+        wrap_line(line, width, &mut out);
+        if map.len() >= WRAPPED_LIMIT {
+            map.clear();
+        }
+        map.insert(key, out.clone());
+        out
+    })
 }
 
 /// A code fence opening: three or more backticks or tildes.
@@ -263,6 +289,21 @@ mod tests {
             "It only adds:\nnothing is removed\nat all in the end\n- one two three four\n  five six\n"
         );
         assert_eq!(reflow("a b c d e f g h i\nj k\n", 8), "a b c d\ne f g h\ni j k\n");
+    }
+
+    #[test]
+    fn a_remembered_paragraph_is_filled_again_for_another_width() {
+        let text = "one two three four five six\n";
+        assert_eq!(reflow(text, 14), "one two three\nfour five six\n");
+        assert_eq!(reflow(text, 8), "one two\nthree\nfour\nfive six\n");
+        assert_eq!(reflow(text, 14), "one two three\nfour five six\n");
+        for i in 0..WRAPPED_LIMIT + 10 {
+            let long = format!("word{i} {}\n", "x ".repeat(20));
+            let mut direct = String::new();
+            wrap_line(long.trim_end(), 10, &mut direct);
+            assert_eq!(reflow(&long, 10), format!("{direct}\n"));
+        }
+        assert!(WRAPPED.with(|m| m.borrow().len()) <= WRAPPED_LIMIT);
     }
 
     #[test]
