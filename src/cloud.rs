@@ -103,6 +103,8 @@ impl Cloud {
     /// Parses a user-written cloud definition (same fields as the built-ins, all required except
     /// `az_register`), checking that every URL is https and every host suffix a domain name.
     pub fn parse(origin: &str, text: &str) -> Result<Cloud, InputError> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        crate::input::check_yaml_depth(origin, text)?;
         let spans = Spans::index(origin, text);
         let cloud: Cloud = serde_yaml::from_str(text).map_err(|e| {
             let full = e.to_string();
@@ -166,8 +168,8 @@ impl Cloud {
 
     pub fn from_file(path: &Path) -> Result<Cloud, InputError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::msg(format!("cannot read cloud file `{shown}`: {e}")))?;
+        let text =
+            crate::input::read_text(path, "cloud file", crate::input::MAX_FILE_BYTES, crate::input::Encoding::Utf8)?;
         Cloud::parse(&shown, &text)
     }
 }

@@ -135,11 +135,28 @@ impl Diagnostic {
     }
 }
 
+/// The longest message, note or help printed; a longer one (a huge value quoted in it) is cut.
+const MAX_MESSAGE_CHARS: usize = 1000;
+/// How much of a source line is shown: from this many characters before the column, this many.
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_CHARS: usize = 160;
+
+/// `text`, cut to `max` characters with a note of its length.
+fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => {
+            std::borrow::Cow::Owned(format!("{}… (cut: {} characters in all)", &text[..end], text.chars().count()))
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = cut(&self.message, MAX_MESSAGE_CHARS);
         match &self.code {
-            Some(code) => writeln!(f, "{}[{}]: {}", self.severity, code, self.message)?,
-            None => writeln!(f, "{}: {}", self.severity, self.message)?,
+            Some(code) => writeln!(f, "{}[{}]: {}", self.severity, code, message)?,
+            None => writeln!(f, "{}: {}", self.severity, message)?,
         }
         let gutter = match &self.location {
             Some(l) if l.line > 0 => l.line.to_string().len(),
@@ -155,18 +172,31 @@ impl fmt::Display for Diagnostic {
                 writeln!(f, "{pad}--> {}{path}", loc.file)?;
             }
             if let Some(text) = &loc.line_text {
-                let caret_at = text.chars().take(loc.column.saturating_sub(1)).collect::<String>();
-                let indent: String = caret_at.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                // A long line is shown as a window around the column, never whole.
+                let column = loc.column.saturating_sub(1);
+                let skip = column.saturating_sub(SNIPPET_BEFORE);
+                let mut shown: String = text.chars().skip(skip).take(SNIPPET_CHARS).collect();
+                let mut lead = String::new();
+                if skip > 0 {
+                    lead.push('…');
+                }
+                if text.chars().nth(skip + SNIPPET_CHARS).is_some() {
+                    shown.push('…');
+                }
+                let caret_at = text.chars().skip(skip).take(column - skip).collect::<String>();
+                let indent: String =
+                    lead.chars().chain(caret_at.chars()).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                let width = loc.width.clamp(1, SNIPPET_CHARS);
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{} | {}", loc.line, text)?;
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width.max(1)))?;
+                writeln!(f, "{} | {lead}{shown}", loc.line)?;
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
             }
         }
         for note in &self.notes {
-            writeln!(f, "{pad} = note: {note}")?;
+            writeln!(f, "{pad} = note: {}", cut(note, MAX_MESSAGE_CHARS))?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{pad} = help: {help}")?;
+            writeln!(f, "{pad} = help: {}", cut(help, MAX_MESSAGE_CHARS))?;
         }
         Ok(())
     }
@@ -247,6 +277,23 @@ mod tests {
         let long = Diagnostic::warning("word ".repeat(30));
         let line = long.summary_line();
         assert!(line.ends_with("word…") && line.chars().count() <= "warning: ".len() + 72, "{line}");
+    }
+
+    #[test]
+    fn long_messages_and_lines_are_cut() {
+        let long = "x".repeat(100_000);
+        let d = Diagnostic::error(format!("bad `{long}`")).at(Some(Location {
+            file: "f".into(),
+            line: 1,
+            column: 50_000,
+            path: None,
+            line_text: Some(long.clone()),
+            width: 100_000,
+        }));
+        let text = d.to_string();
+        assert!(text.len() < 2_000, "{}", text.len());
+        assert!(text.contains("(cut: 100006 characters in all)"), "{text}");
+        assert!(text.contains("1 | …xxx") && text.contains("xxx…\n"), "{text}");
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! mappings, one row per tenant, each row a layer over the run's values files, `--set` and flags.
 //!
 //! Every row is checked before anything is written; bundles are rendered in parallel into a
-//! staging folder beside the output and moved into place at the end, so by default a failure
+//! staging folder beside the output and swapped into place at the end (`output::place`), so by default a failure
 //! writes nothing, and memory holds one bundle per worker, never the whole inventory.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_yaml::Value as Yaml;
 
@@ -22,6 +22,9 @@ pub struct Row {
     pub entries: Vec<(String, Raw, Location)>,
 }
 
+/// The most header columns read: a few more than there are value names.
+const MAX_COLUMNS: usize = 32;
+
 fn unknown_column(name: &str, location: Location) -> Diagnostic {
     let mut d = Diagnostic::error(format!("unknown column `{}`", name.escape_debug()))
         .at(Some(location))
@@ -35,8 +38,7 @@ fn unknown_column(name: &str, location: Location) -> Diagnostic {
 /// Reads an inventory: `.csv`, or `.yaml`/`.yml` (a list of mappings).
 pub fn read(path: &Path) -> Result<Vec<Row>, InputError> {
     let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| InputError::msg(format!("cannot read inventory `{shown}`: {e}")))?;
+    let text = crate::input::read_text(path, "inventory", crate::input::MAX_DATA_BYTES, crate::input::Encoding::Utf8)?;
     match path.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => parse_yaml(&shown, &text),
         _ => parse_csv(&shown, &text),
@@ -84,10 +86,47 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
             InputError::one(Diagnostic::error(format!("cannot read the header row: {e}")).at(Some(at(1, "", &[]))))
         })?
         .clone();
+    // More columns than there are keys can only be mistakes: one error, not one per column.
+    if headers.len() > MAX_COLUMNS {
+        let mut location = Location::file(origin);
+        location.line = 1;
+        location.column = 1;
+        return Err(InputError::one(
+            Diagnostic::error(format!(
+                "the header row has {} columns; an inventory has at most one per value name",
+                headers.len()
+            ))
+            .at(Some(location))
+            .note(format!("columns: {}", KEYS.join(", "))),
+        ));
+    }
     headers_seen.extend(headers.iter().map(str::to_string));
     let headers_seen = headers_seen;
     let mut problems: Vec<Diagnostic> =
         headers.iter().filter(|h| !KEYS.contains(h)).map(|h| unknown_column(h, at(1, h, &headers_seen))).collect();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(first) = headers.iter().take(i).position(|g| g == h) {
+            let line_text = line_of(1);
+            let column = line_text.as_deref().map_or(1, |t| field_column(t, i));
+            let width = h.chars().count().max(1);
+            problems.push(
+                Diagnostic::error(format!(
+                    "column `{}` appears twice (first as column {})",
+                    h.escape_debug(),
+                    first + 1
+                ))
+                .at(Some(Location {
+                    file: origin.to_string(),
+                    line: 1,
+                    column,
+                    path: Some(h.to_string()),
+                    line_text,
+                    width,
+                }))
+                .help("each value has one column: remove or rename the repeated one"),
+            );
+        }
+    }
     if !headers.iter().any(|h| h == "tenant") {
         problems.push(Diagnostic::error("the header row has no `tenant` column").at(Some(at(1, "", &headers_seen))));
     }
@@ -120,6 +159,7 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
 }
 
 pub fn parse_yaml(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
+    crate::input::check_yaml_depth(origin, text)?;
     let spans = crate::yaml_spans::Spans::index(origin, text);
     let doc: Yaml = serde_yaml::from_str(text).map_err(|e| {
         let location = e.location().map(|l| spans.at(l.line(), l.column(), None, None));
@@ -146,9 +186,12 @@ pub fn parse_yaml(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
                 problems.push(unknown_column(&key, at));
                 continue;
             }
-            let Some(raw) = crate::layers::raw_from_yaml(&key, v) else {
-                problems.push(Diagnostic::error(format!("`{key}` takes a single value")).at(Some(at)));
-                continue;
+            let raw = match crate::layers::raw_from_yaml(&key, v) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    problems.push(e.diagnostic(&key, Some(at), |j| spans.locate(&format!("[{i}].{key}[{j}]"))));
+                    continue;
+                }
             };
             entries.push((key, raw, at));
         }
@@ -220,14 +263,6 @@ pub fn check(rows: &[Row], base: &Layers, default_cloud: &Cloud) -> (Vec<Job>, V
     (jobs, problems)
 }
 
-/// The staging folder beside `out` that a run renders into.
-pub fn staging_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "inventory".into());
-    let parent =
-        out.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    parent.join(format!(".{name}.inventory-{}", std::process::id()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +283,14 @@ mod tests {
     fn bad_columns_rows_and_duplicates_are_reported_with_lines() {
         let err = parse_csv("inv.csv", "tenant,clientid\n").expect_err("column");
         assert_eq!(err.diagnostics[0].help.as_deref(), Some("did you mean `client_id`?"));
+        let err = parse_csv("inv.csv", "tenant,cloud,tenant\n").expect_err("duplicate");
+        assert_eq!(err.diagnostics.len(), 1);
+        assert_eq!(err.diagnostics[0].message, "column `tenant` appears twice (first as column 1)");
+        assert_eq!(err.diagnostics[0].location.as_ref().map(|l| (l.line, l.column)), Some((1, 14)));
+        let wide = format!("tenant,{}\n", (0..10_000).map(|i| format!("c{i}")).collect::<Vec<_>>().join(","));
+        let err = parse_csv("inv.csv", &wide).expect_err("wide");
+        assert_eq!(err.diagnostics.len(), 1, "one error, not one per column");
+        assert!(err.to_string().len() < 1_000);
         let rows = parse_csv("inv.csv", "tenant,tenant_id\ncontoso,x\nfabrikam,\ncontoso,\nBad,\n").expect("parses");
         let (jobs, problems) = check(&rows, &Layers::default(), &Cloud::builtin("public").expect("cloud"));
         assert_eq!(jobs.len(), 1);

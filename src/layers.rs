@@ -77,15 +77,47 @@ fn unknown_key(key: &str, location: Option<Location>) -> Diagnostic {
 }
 
 /// A YAML value as a layer value: a scalar, or a list for `sites`; None for anything else.
-pub fn raw_from_yaml(key: &str, value: Yaml) -> Option<Raw> {
+pub fn raw_from_yaml(key: &str, value: Yaml) -> Result<Raw, RawError> {
     match value {
-        Yaml::String(s) => Some(Raw::Text(s)),
-        Yaml::Bool(b) => Some(Raw::Text(b.to_string())),
-        Yaml::Number(n) => Some(Raw::Text(n.to_string())),
+        Yaml::String(s) => Ok(Raw::Text(s)),
+        Yaml::Bool(b) => Ok(Raw::Text(b.to_string())),
+        Yaml::Number(n) => Ok(Raw::Text(n.to_string())),
         Yaml::Sequence(items) if key == "sites" => {
-            Some(Raw::List(items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect()))
+            let mut list = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                match item {
+                    Yaml::String(s) => list.push(s),
+                    _ => return Err(RawError::Item(i)),
+                }
+            }
+            Ok(Raw::List(list))
         }
-        _ => None,
+        _ => Err(RawError::NotSingle),
+    }
+}
+
+/// Why a YAML value is not a value of its key.
+pub enum RawError {
+    /// A list or mapping where one value belongs.
+    NotSingle,
+    /// Item `i` of a list is not a string.
+    Item(usize),
+}
+
+impl RawError {
+    /// The error, located at the value (`at`) or the item (`item_at(i)`).
+    pub fn diagnostic(
+        &self,
+        key: &str,
+        at: Option<Location>,
+        item_at: impl Fn(usize) -> Option<Location>,
+    ) -> Diagnostic {
+        match self {
+            RawError::NotSingle => Diagnostic::error(format!("`{key}` takes a single value")).at(at),
+            RawError::Item(i) => {
+                Diagnostic::error(format!("`{key}[{i}]` is not a URL: each item is a string")).at(item_at(*i).or(at))
+            }
+        }
     }
 }
 
@@ -101,12 +133,14 @@ impl Layers {
     /// Adds a YAML values file: a mapping of known keys to scalars (or a list, for `sites`).
     pub fn add_file(&mut self, path: &Path) -> Result<(), InputError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::msg(format!("cannot read values file `{shown}`: {e}")))?;
+        let text =
+            crate::input::read_text(path, "values file", crate::input::MAX_FILE_BYTES, crate::input::Encoding::Utf8)?;
         self.add_yaml(&shown, &text)
     }
 
     pub fn add_yaml(&mut self, origin: &str, text: &str) -> Result<(), InputError> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        crate::input::check_yaml_depth(origin, text)?;
         let spans = Spans::index(origin, text);
         let doc: Yaml = serde_yaml::from_str(text).map_err(|e| {
             let location = e.location().map(|l| spans.at(l.line(), l.column(), None, None));
@@ -133,9 +167,12 @@ impl Layers {
                 problems.push(unknown_key(&key, location));
                 continue;
             }
-            let Some(raw) = raw_from_yaml(&key, v) else {
-                problems.push(Diagnostic::error(format!("`{key}` takes a single value")).at(location));
-                continue;
+            let raw = match raw_from_yaml(&key, v) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    problems.push(e.diagnostic(&key, location, |i| spans.locate(&format!("{key}[{i}]"))));
+                    continue;
+                }
             };
             let line = location.as_ref().map_or(0, |l| l.line);
             self.set(&key, raw, format!("{origin}:{line}"), location);

@@ -13,6 +13,7 @@ pub mod diff;
 pub mod docs;
 pub mod guid;
 pub mod import;
+pub mod input;
 pub mod inventory;
 pub mod job;
 pub mod layers;

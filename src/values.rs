@@ -143,6 +143,9 @@ impl std::str::FromStr for SiteUrl {
         if !path.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c)) || path.contains("//") {
             return Err(bad("has characters other than letters, digits and `-._~/` in its path"));
         }
+        if path.split('/').any(|segment| segment == "." || segment == "..") {
+            return Err(bad("has a `.` or `..` segment in its path"));
+        }
         Ok(SiteUrl {
             url: format!("https://{host}{}", if path == "/" { "" } else { &path }),
             host: host.to_ascii_lowercase(),
@@ -218,6 +221,8 @@ mod tests {
             "https://x/sites/a'b",
             "https://c.sharepoint.com/sites/%20",
             "https:///sites/a",
+            "https://contoso.sharepoint.com/sites/../../_layouts",
+            "https://contoso.sharepoint.com/sites/./a",
         ] {
             assert!(bad.parse::<SiteUrl>().is_err(), "{bad}");
         }

@@ -16,6 +16,25 @@ fn list_names_every_builtin_profile_with_aliases() {
 }
 
 #[test]
+fn list_groups_profiles_by_vendor() {
+    let text = stdout(&run(&["list"]));
+    let alcion = text.find("\nAlcion: Corso\n").or_else(|| text.starts_with("Alcion: Corso\n").then_some(0));
+    let storware = text.find("\nStorware: ").expect("Storware heading");
+    let alcion = alcion.expect("Alcion heading");
+    assert!(alcion < storware, "vendors in name order:\n{text}");
+    // Every profile line sits under its vendor's heading, indented.
+    let kodo = text.find("\n  kodo-2021-08 ").expect("kodo line");
+    assert!(kodo > storware && !text[storware..kodo].contains("\n\n"), "{text}");
+    let v: serde_json::Value = serde_json::from_slice(&run(&["list", "--format", "json"]).stdout).expect("json");
+    let vendors = v["vendors"].as_array().expect("vendors");
+    let storware = vendors.iter().find(|x| x["vendor"] == "Storware").expect("Storware");
+    assert_eq!(storware["products"], serde_json::json!(["KODO for Cloud"]));
+    assert_eq!(storware["profiles"].as_array().map(Vec::len), Some(4));
+    let listed: usize = vendors.iter().map(|x| x["profiles"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(listed, builtin_ids().len(), "every profile under one vendor");
+}
+
+#[test]
 fn list_json_has_the_documented_shape() {
     let o = run(&["list", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -107,10 +126,15 @@ fn render_refuses_to_overwrite_without_force_and_replaces_with_it() {
         format!("error: `{out}` already exists; add --force to replace it, or choose another --out\n")
     );
     assert!(fs::read_to_string(tmp.path().join("b/register-app.sh")).expect("kept").contains("contoso"));
+    // A file this tool did not write: --force refuses too, and nothing changes.
+    let o = run(&["render", "corso", "--tenant", "fabrikam", "--out", &out, "--force"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("holds `extra.txt`, which this tool did not write"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(tmp.path().join("b/extra.txt")).expect("kept"), "mine");
+    fs::remove_file(tmp.path().join("b/extra.txt")).expect("rm");
     let o = run(&["render", "corso", "--tenant", "fabrikam", "--out", &out, "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(fs::read_to_string(tmp.path().join("b/register-app.sh")).expect("new").contains("fabrikam"));
-    assert!(!tmp.path().join("b/extra.txt").exists(), "--force replaces, never merges");
 }
 
 #[test]

@@ -120,7 +120,7 @@ fn existing_bundles_need_force_and_yaml_inventories_work_too() {
     assert!(render_in(tmp.path(), &["render", "corso", "--inventory", "inv.yaml", "--out", "o"]).status.success());
     let o = render_in(tmp.path(), &["render", "corso", "--inventory", "inv.yaml", "--out", "o"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("o/contoso` already exists; add --force"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`o` already exists; add --force"), "{}", stderr(&o));
     let o = render_in(tmp.path(), &["render", "corso", "--inventory", "inv.yaml", "--out", "o", "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -813,7 +813,17 @@ fn inputs(app_name: impl Strategy<Value = String>) -> impl Strategy<Value = Inpu
                     secret_years: years.map(str::to_string),
                     cloud,
                     least_privilege,
-                    site_paths: paths,
+                    // `.` and `..` segments are refused (they climb out of the site): keep the
+                    // generated paths to real site paths.
+                    site_paths: paths
+                        .into_iter()
+                        .map(|p| {
+                            p.split('/')
+                                .map(|seg| if seg == "." || seg == ".." { format!("{seg}x") } else { seg.to_string() })
+                                .collect::<Vec<_>>()
+                                .join("/")
+                        })
+                        .collect(),
                     flavor,
                 }
             },
@@ -1110,7 +1120,9 @@ impl ProfileText {
         p.title = self.title.clone();
         p.summary = Some(self.summary.clone());
         p.notes.push(self.note.clone());
-        p.source.url = self.url.clone();
+        // A source URL must be a web address: the hostile text goes into its path.
+        let path: String = self.url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+        p.source.url = format!("https://docs.example.com/{path}");
         let text = serde_yaml::to_string(&p).map_err(|e| e.to_string())?;
         LoadedProfile::parse("hostile.yaml", &text).map_err(|e| format!("refused: {e}"))
     }

@@ -1,3 +1,4 @@
+use crate::term::safe;
 use std::io::Write;
 
 use serde::Serialize;
@@ -97,7 +98,15 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
                         writeln!(err, "no permission matches `{text}`")?;
                     }
                     for h in &hits {
-                        writeln!(out, "{:<40} {:<28} {:<11} {}  {}", h.name, h.api, h.kind, h.id, h.description)?;
+                        writeln!(
+                            out,
+                            "{:<40} {:<28} {:<11} {}  {}",
+                            safe(h.name),
+                            safe(h.api),
+                            h.kind,
+                            h.id,
+                            safe(h.description)
+                        )?;
                     }
                 }
             }
@@ -138,8 +147,16 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
                             None => "admin consent: unknown",
                         };
                         let retired = if h.retired { ", API retired" } else { "" };
-                        writeln!(out, "{} ({}) on {} ({}): {}", h.name, h.kind, h.api, h.resource_app_id, h.id)?;
-                        writeln!(out, "  {}; {consent}{retired}", h.description)?;
+                        writeln!(
+                            out,
+                            "{} ({}) on {} ({}): {}",
+                            safe(h.name),
+                            h.kind,
+                            safe(h.api),
+                            h.resource_app_id,
+                            h.id
+                        )?;
+                        writeln!(out, "  {}; {consent}{retired}", safe(h.description))?;
                     }
                 }
             }
@@ -156,8 +173,12 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
             // Parse every file before writing anything.
             let mut imported = Vec::new();
             for f in files {
-                let text = std::fs::read_to_string(f)
-                    .map_err(|e| InputError::msg(format!("cannot read `{}`: {e}", f.display())))?;
+                let text = crate::input::read_text(
+                    f,
+                    "service principal file",
+                    crate::input::MAX_DATA_BYTES,
+                    crate::input::Encoding::Utf8OrUtf16,
+                )?;
                 imported.push(parse_service_principal(&f.display().to_string(), &text, &today)?);
             }
             for mut r in imported {
@@ -192,6 +213,7 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
                     "{}",
                     serde_json::to_string_pretty(&serde_json::json!({ "catalog": path, "imported": report }))?
                 )?,
+                Format::Text if cli.quiet => {}
                 Format::Text => {
                     for r in &report {
                         let c = &r["changes"];
@@ -199,15 +221,15 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
                         writeln!(
                             out,
                             "{} ({}): {} added, {} removed, {} changed",
-                            r["api"].as_str().unwrap_or(""),
-                            r["app_id"].as_str().unwrap_or(""),
+                            safe(r["api"].as_str().unwrap_or("")),
+                            safe(r["app_id"].as_str().unwrap_or("")),
                             n("added"),
                             n("removed"),
                             n("changed")
                         )?;
                         for (k, sign) in [("added", '+'), ("removed", '-'), ("changed", '~')] {
                             for name in c[k].as_array().into_iter().flatten() {
-                                writeln!(out, "  {sign} {}", name.as_str().unwrap_or(""))?;
+                                writeln!(out, "  {sign} {}", safe(name.as_str().unwrap_or("")))?;
                             }
                         }
                     }
@@ -241,7 +263,7 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
                         Some(o) => {
                             writeln!(out, "overlay: {} (imported {})", o.path, o.imported)?;
                             for s in &o.sources {
-                                writeln!(out, "  {s}")?;
+                                writeln!(out, "  {}", safe(s))?;
                             }
                         }
                         None => writeln!(out, "overlay: none")?,
@@ -250,7 +272,7 @@ pub fn run(cli: &Cli, command: &CatalogCommand, out: &mut dyn Write, err: &mut d
                         writeln!(
                             out,
                             "{:<30} {}  {:>4} application  {:>4} delegated  {}",
-                            c["api"].as_str().unwrap_or(""),
+                            safe(c["api"].as_str().unwrap_or("")),
                             c["app_id"].as_str().unwrap_or(""),
                             c["application"],
                             c["delegated"],

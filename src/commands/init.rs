@@ -21,8 +21,12 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
     }
     let imported: Option<(String, Import)> = match &args.from {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| InputError::msg(format!("cannot read `{}`: {e}", path.display())))?;
+            let text = crate::input::read_text(
+                path,
+                "permission list",
+                crate::input::MAX_FILE_BYTES,
+                crate::input::Encoding::Utf8OrUtf16,
+            )?;
             let catalog = super::catalog(cli)?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             let imported = import::import(text, &catalog);
@@ -47,9 +51,6 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
     let text = starter(&args.id, &Date::today().to_string(), imported.as_ref().map(|(_, i)| i));
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{}.yaml", args.id)));
     let to_stdout = target.as_os_str() == "-";
-    if !to_stdout && target.exists() && !args.force {
-        return Err(InputError::msg(format!("`{}` already exists; add --force to replace it", target.display())).into());
-    }
     let json = args.format == Format::Json && imported.is_some();
     if let Some((source, import)) = &imported {
         if json {
@@ -69,7 +70,12 @@ pub fn run(cli: &Cli, args: &InitArgs, out: &mut dyn Write, err: &mut dyn Write)
             write!(out, "{text}")?;
         }
     } else {
-        std::fs::write(&target, &text).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", target.display()))?;
+        crate::output::write_file(&target, &text, args.force).map_err(|e| match e {
+            crate::output::WriteError::Exists(p) => {
+                InputError::msg(format!("`{}` already exists; add --force to replace it", p.display())).into()
+            }
+            other => other.into_anyhow(),
+        })?;
         if !cli.quiet && !json {
             writeln!(
                 out,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::{Cli, RenderArgs};
 use crate::cloud::Cloud;
-use crate::diagnostic::{Diagnostic, InputError, Location};
+use crate::diagnostic::{Diagnostic, InputError};
 use crate::inventory::{self, Job};
 use crate::job::{self, Setup};
 use crate::layers::Layers;
@@ -42,6 +42,21 @@ struct Entry {
 struct Failed {
     line: usize,
     errors: Vec<Diagnostic>,
+    /// Found by the check before rendering (and printed then).
+    #[serde(skip)]
+    from_check: bool,
+    /// The file system refused: the run fails whole.
+    #[serde(skip)]
+    io: Option<String>,
+}
+
+/// The check's problems, one entry per line.
+fn group_by_line(problems: &[Diagnostic]) -> Vec<Failed> {
+    let mut by_line: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+    for p in problems {
+        by_line.entry(p.location.as_ref().map_or(0, |l| l.line)).or_default().push(p.clone());
+    }
+    by_line.into_iter().map(|(line, errors)| Failed { line, errors, from_check: true, io: None }).collect()
 }
 
 /// The row failed: its diagnostics (the run fails or, with --keep-going, goes on).
@@ -69,21 +84,10 @@ pub fn run(
     let Run { loaded, setup, base, default_cloud, inventory: inventory_path } = *run;
     let t0 = std::time::Instant::now();
     let rows = inventory::read(inventory_path)?;
-    let (jobs, mut problems) = inventory::check(&rows, base, default_cloud);
+    let (jobs, problems) = inventory::check(&rows, base, default_cloud);
     let row_count = rows.len();
     drop(rows);
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id));
-    if !args.force {
-        for j in &jobs {
-            let dir = target.join(j.values.tenant.as_str());
-            if dir.exists() {
-                problems.push(
-                    Diagnostic::error(format!("`{}` already exists; add --force to replace it", dir.display()))
-                        .at(Some(Location { line: j.line, ..Location::file(inventory_path.display().to_string()) })),
-                );
-            }
-        }
-    }
     let color = crate::term::color_enabled(crate::term::Stream::Stderr);
     if !problems.is_empty() && !args.keep_going {
         return Err(InputError::new(problems).into());
@@ -107,15 +111,20 @@ pub fn run(
             slot.insert(job::lint(setup, loaded, &j.values, &j.cloud)?);
         }
     }
-    let staging = inventory::staging_dir(&target);
-    std::fs::create_dir_all(&staging).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", staging.display()))?;
+    // The whole output folder is staged and swapped in at once: all or nothing, under a lock.
+    let placement = output::Placement::begin(&target, args.force, output::Existing::AllowEmpty)
+        .map_err(output::WriteError::into_anyhow)?;
+    let staging = placement.staging();
+    output::create_dir(&staging)
+        .map_err(|e| anyhow::anyhow!("cannot create a staging folder beside `{}`: {e}", target.display()))?;
     let progress = progress_bar(jobs.len() as u64, cli.quiet);
     // Each job is dropped once rendered: the results grow as the jobs shrink.
     let results: Vec<RowResult> = jobs
         .into_par_iter()
         .map(|j| {
             let key = (j.cloud.id.clone(), j.values.credential, j.values.secret_years.map(|y| y.get()));
-            let result = render_row(setup, loaded, &j, linted.get(&key).cloned().unwrap_or_default(), &staging);
+            let result =
+                render_row(setup, loaded, &j, linted.get(&key).cloned().unwrap_or_default(), &staging, &target);
             if let Some(p) = &progress {
                 p.inc(1);
             }
@@ -130,14 +139,19 @@ pub fn run(
     }
     let (ok, failed): (Vec<RowResult>, Vec<RowResult>) = results.into_iter().partition(Result::is_ok);
     let failed: Vec<Failed> = failed.into_iter().filter_map(Result::err).collect();
+    // A file system that refuses (a full disk) fails the run whole, whatever --keep-going says.
+    if let Some(io) = failed.iter().find_map(|f| f.io.clone()) {
+        anyhow::bail!("{io}; nothing was changed at `{}`", target.display());
+    }
     if !failed.is_empty() && !args.keep_going {
-        let _ = std::fs::remove_dir_all(&staging);
         return Err(InputError::new(failed.into_iter().flat_map(|f| f.errors).collect()).into());
     }
     let entries: Vec<Entry> = ok.into_iter().filter_map(Result::ok).collect();
-    let moved = place(&staging, &target, &entries, args.force);
-    let _ = std::fs::remove_dir_all(&staging);
-    moved?;
+    // index.json lists every row that is not in place: bad rows found by the check and rows that
+    // failed to render, in line order.
+    let mut failed_all: Vec<Failed> = group_by_line(&problems);
+    failed_all.extend(failed);
+    failed_all.sort_by_key(|f| f.line);
 
     let index = Index {
         profile: &loaded.profile.id,
@@ -145,11 +159,15 @@ pub fn run(
         generator: concat!("m365-runbook ", env!("CARGO_PKG_VERSION")),
         inventory: inventory_path.display().to_string(),
         bundles: entries,
-        failed,
+        failed: failed_all,
     };
-    write_file(&target.join("index.json"), &crate::render::json_text(&index))?;
-    write_file(&target.join("index.md"), &index_page(&index))?;
-    for f in &index.failed {
+    for (name, text) in [("index.json", crate::render::json_text(&index)), ("index.md", index_page(&index))] {
+        output::write_with_mode(&staging.join(name), &text, false)
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", target.join(name).display()))?;
+    }
+    placement.commit().map_err(output::WriteError::into_anyhow)?;
+    // The check's problems were printed before rendering; the render failures now.
+    for f in index.failed.iter().filter(|f| !f.from_check) {
         for e in &f.errors {
             write!(err, "{}", crate::term::paint(&e.to_string(), color))?;
         }
@@ -160,10 +178,10 @@ pub fn run(
             "wrote {} bundles to {} ({} rows failed)",
             index.bundles.len(),
             target.display(),
-            index.failed.len() + problems.len()
+            index.failed.len()
         )?;
     }
-    if !index.failed.is_empty() || !problems.is_empty() {
+    if !index.failed.is_empty() {
         return Err(crate::commands::lint::FindingsFailed.into());
     }
     Ok(())
@@ -175,13 +193,22 @@ fn render_row(
     j: &Job,
     warnings: Vec<Diagnostic>,
     staging: &Path,
+    target: &Path,
 ) -> RowResult {
-    let fail = |errors: Vec<Diagnostic>| Failed { line: j.line, errors };
+    let fail = |errors: Vec<Diagnostic>| Failed { line: j.line, errors, from_check: false, io: None };
     let rendered =
         job::render_linted(setup, loaded, &j.values, (*j.cloud).clone(), warnings).map_err(|e| fail(e.diagnostics))?;
     let tenant = j.values.tenant.to_string();
-    output::write_staged(&rendered.bundle, &staging.join(&tenant))
-        .map_err(|e| fail(vec![Diagnostic::error(e.to_string())]))?;
+    output::write_staged(&rendered.bundle, &staging.join(&tenant)).map_err(|(rel, e)| {
+        let _ = std::fs::remove_dir_all(staging.join(&tenant));
+        let shown = target.join(&tenant).join(rel);
+        Failed {
+            line: j.line,
+            errors: Vec::new(),
+            from_check: false,
+            io: Some(format!("cannot write `{}`: {e}", shown.display())),
+        }
+    })?;
     Ok(Entry {
         path: format!("{tenant}/"),
         tenant,
@@ -190,31 +217,6 @@ fn render_row(
         files: rendered.bundle.len(),
         warnings: rendered.warnings.len(),
     })
-}
-
-/// Moves every staged bundle into `target`, replacing existing ones only with `force`.
-fn place(staging: &Path, target: &Path, entries: &[Entry], force: bool) -> anyhow::Result<()> {
-    std::fs::create_dir_all(target).map_err(|e| anyhow::anyhow!("cannot create `{}`: {e}", target.display()))?;
-    for e in entries {
-        let from = staging.join(&e.tenant);
-        let to = target.join(&e.tenant);
-        if to.exists() {
-            if !force {
-                anyhow::bail!("`{}` appeared while rendering; nothing replaced", to.display());
-            }
-            let aside = staging.join(format!("{}.old", e.tenant));
-            std::fs::rename(&to, &aside).map_err(|err| anyhow::anyhow!("cannot replace `{}`: {err}", to.display()))?;
-        }
-        std::fs::rename(&from, &to)
-            .map_err(|err| anyhow::anyhow!("cannot move `{}` into place: {err}", to.display()))?;
-    }
-    Ok(())
-}
-
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
 }
 
 fn index_page(index: &Index<'_>) -> String {

@@ -7,6 +7,33 @@ use crate::cli::{Cli, Format, ListArgs};
 #[derive(Serialize)]
 struct Listing<'a> {
     profiles: Vec<Entry<'a>>,
+    /// The same profiles by vendor: each vendor's products and profile ids, in order.
+    vendors: Vec<Vendor<'a>>,
+}
+
+#[derive(Serialize)]
+struct Vendor<'a> {
+    vendor: &'a str,
+    products: Vec<&'a str>,
+    profiles: Vec<&'a str>,
+}
+
+/// Vendors in name order (case-insensitive), each with its products and profiles in id order.
+fn by_vendor<'a>(entries: &[Entry<'a>]) -> Vec<Vendor<'a>> {
+    let mut vendors: Vec<Vendor<'a>> = Vec::new();
+    for e in entries {
+        match vendors.iter_mut().find(|v| v.vendor == e.vendor) {
+            Some(v) => {
+                if !v.products.contains(&e.product) {
+                    v.products.push(e.product);
+                }
+                v.profiles.push(e.id);
+            }
+            None => vendors.push(Vendor { vendor: e.vendor, products: vec![e.product], profiles: vec![e.id] }),
+        }
+    }
+    vendors.sort_by_key(|v| v.vendor.to_lowercase());
+    vendors
 }
 
 #[derive(Serialize)]
@@ -41,14 +68,24 @@ pub fn run(cli: &Cli, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<()
         })
         .collect();
     entries.sort_by(|a, b| a.id.cmp(b.id));
+    let vendors = by_vendor(&entries);
     match args.format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&Listing { profiles: entries })?)?,
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&Listing { profiles: entries, vendors })?)?,
         Format::Text => {
             let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
-            for e in &entries {
-                let aliases =
-                    if e.aliases.is_empty() { String::new() } else { format!(" (alias: {})", e.aliases.join(", ")) };
-                writeln!(out, "{:width$}  {} ({}){aliases}", e.id, e.title, e.source_date)?;
+            for (i, v) in vendors.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{}: {}", v.vendor, v.products.join(", "))?;
+                for e in entries.iter().filter(|e| e.vendor == v.vendor) {
+                    let aliases = if e.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (alias: {})", e.aliases.join(", "))
+                    };
+                    writeln!(out, "  {:width$}  {} ({}){aliases}", e.id, e.title, e.source_date)?;
+                }
             }
         }
     }

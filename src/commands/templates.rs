@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::cli::{Cli, Format, TemplatesCommand};
 use crate::diagnostic::InputError;
+use crate::output;
 use crate::render::{BUILTIN_TEMPLATES, Templates};
 
 #[derive(Serialize)]
@@ -67,27 +68,30 @@ pub fn run(cli: &Cli, command: &TemplatesCommand, out: &mut dyn Write) -> anyhow
     Ok(())
 }
 
-/// Copies every built-in template into `dir`, refusing to replace a file there without `force`.
+/// Copies every built-in template into `dir`, refusing to replace a file there without `force`,
+/// and never writing through a symlink or replacing anything but a regular file.
 fn eject(dir: &Path, force: bool) -> anyhow::Result<()> {
-    if !force {
-        let taken: Vec<String> = BUILTIN_TEMPLATES
-            .iter()
-            .filter(|(name, _)| dir.join(name).exists())
-            .map(|(name, _)| format!("`{}`", dir.join(name).display()))
-            .collect();
-        if !taken.is_empty() {
-            return Err(InputError::msg(format!(
-                "{} already exist{}; add --force to replace them, or choose another folder",
-                taken.join(", "),
-                if taken.len() == 1 { "s" } else { "" }
-            ))
-            .into());
+    let mut taken = Vec::new();
+    for (name, _) in BUILTIN_TEMPLATES {
+        let path = dir.join(name);
+        let Ok(meta) = path.symlink_metadata() else { continue };
+        if meta.file_type().is_symlink() || !meta.is_file() {
+            let what = if meta.file_type().is_symlink() { "is a symbolic link" } else { "is not a regular file" };
+            return Err(InputError::msg(format!("`{}` {what}; nothing was written", path.display())).into());
         }
+        taken.push(format!("`{}`", path.display()));
+    }
+    if !force && !taken.is_empty() {
+        return Err(InputError::msg(format!(
+            "{} already exist{}; add --force to replace them, or choose another folder",
+            taken.join(", "),
+            if taken.len() == 1 { "s" } else { "" }
+        ))
+        .into());
     }
     fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create the folder `{}`: {e}", dir.display()))?;
     for (name, text) in BUILTIN_TEMPLATES {
-        let path = dir.join(name);
-        fs::write(&path, text).map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))?;
+        output::write_file(&dir.join(name), text, force).map_err(output::WriteError::into_anyhow)?;
     }
     Ok(())
 }

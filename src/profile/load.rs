@@ -25,6 +25,8 @@ pub struct LoadedProfile {
 impl LoadedProfile {
     /// Parses and checks a profile's shape (not its permission names: see `plan`).
     pub fn parse(origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        crate::input::check_yaml_depth(origin, text)?;
         let profile: Profile =
             serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&Spans::index(origin, text), &e)))?;
         let spans = OnceLock::new();
@@ -43,7 +45,7 @@ impl LoadedProfile {
     pub fn from_file(path: &Path) -> Result<LoadedProfile, InputError> {
         let shown = path.display().to_string();
         let text =
-            fs::read_to_string(path).map_err(|e| InputError::msg(format!("cannot read profile `{shown}`: {e}")))?;
+            crate::input::read_text(path, "profile", crate::input::MAX_FILE_BYTES, crate::input::Encoding::Utf8)?;
         LoadedProfile::parse(&shown, &text)
     }
 
@@ -75,6 +77,15 @@ impl LoadedProfile {
                     "source.date",
                     format!("`{}` is not a date: write YYYY-MM-DD", p.source.date.escape_debug()),
                 ),
+            );
+        }
+        if !is_web_url(&p.source.url) {
+            out.push(
+                self.error(
+                    "source.url",
+                    format!("`{}` is not an http or https URL", crate::input::shown(&p.source.url)),
+                )
+                .help("give the address of the vendor's page, e.g. https://docs.example.com/setup"),
             );
         }
         if let Some(clouds) = &p.clouds {
@@ -223,6 +234,17 @@ fn is_id(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
+}
+
+/// `http://` or `https://`, a host, and no space or control character: nothing a Markdown link
+/// would run (`javascript:`, `data:`).
+fn is_web_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 fn is_date(s: &str) -> bool {

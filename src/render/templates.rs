@@ -15,6 +15,7 @@ use crate::quote;
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("_az.ps1.tera", include_str!("../../templates/_az.ps1.tera")),
     ("_az.sh.tera", include_str!("../../templates/_az.sh.tera")),
+    ("_az_end.ps1.tera", include_str!("../../templates/_az_end.ps1.tera")),
     ("_sites.ps1.tera", include_str!("../../templates/_sites.ps1.tera")),
     ("_sites.sh.tera", include_str!("../../templates/_sites.sh.tera")),
     ("SUMMARY.md.tera", include_str!("../../templates/SUMMARY.md.tera")),
@@ -104,13 +105,33 @@ impl Templates {
             .collect();
         if let Some(dir) = dir {
             unknown_overrides(dir)?;
+            let root = fs::canonicalize(dir)
+                .map_err(|e| InputError::msg(format!("cannot read templates folder `{}`: {e}", dir.display())))?;
             let mut problems = Vec::new();
             let mut overridden = Vec::new();
             for (i, entry) in entries.iter_mut().enumerate() {
                 let path = dir.join(entry.name);
-                if path.is_file() {
-                    entry.text = fs::read_to_string(&path)
-                        .map_err(|e| InputError::msg(format!("cannot read template `{}`: {e}", path.display())))?;
+                if path.symlink_metadata().is_err() {
+                    continue;
+                }
+                // The file itself is confined to the folder, as include/import/extends are: a
+                // symlink may point only inside it.
+                let real = fs::canonicalize(&path)
+                    .map_err(|e| InputError::msg(format!("cannot read template `{}`: {e}", path.display())))?;
+                if !real.starts_with(&root) {
+                    return Err(InputError::msg(format!(
+                        "template `{}` is a link to `{}`, outside the templates folder; templates are read only from inside it",
+                        path.display(),
+                        real.display()
+                    )));
+                }
+                if real.is_file() {
+                    entry.text = crate::input::read_text(
+                        &path,
+                        "template",
+                        crate::input::MAX_FILE_BYTES,
+                        crate::input::Encoding::Utf8,
+                    )?;
                     entry.origin = path.display().to_string();
                     overridden.push(i);
                 }
@@ -147,8 +168,102 @@ impl Templates {
             .get_or_init(|| compile(name, &entry.origin, &entry.text, &partials_of(&self.entries)))
             .as_ref()
             .map_err(|d| InputError::one((**d).clone()))?;
-        tera.render(name, context)
-            .map_err(|e| InputError::one(Diagnostic::error(format!("template `{name}` failed: {}", error_chain(&e)))))
+        let mut out = Limited { bytes: Vec::new() };
+        let rendered = {
+            // Only a user's template can loop away: the built-ins are not watched.
+            let _watch = (!entry.origin.starts_with("built-in:")).then(|| watchdog::watch(&entry.origin));
+            tera.render_to(name, context, &mut out)
+        };
+        rendered.map_err(|e| {
+            let message = if out.bytes.len() > MAX_OUTPUT_BYTES {
+                format!(
+                    "template `{}` wrote more than {} MiB; is a loop running away?",
+                    entry.origin,
+                    MAX_OUTPUT_BYTES >> 20
+                )
+            } else {
+                format!("template `{name}` failed: {}", error_chain(&e))
+            };
+            InputError::one(Diagnostic::error(message))
+        })?;
+        String::from_utf8(out.bytes)
+            .map_err(|_| InputError::msg(format!("internal error: template `{name}` wrote invalid UTF-8")))
+    }
+}
+
+/// The most one template may write.
+const MAX_OUTPUT_BYTES: usize = 32 << 20;
+
+/// A buffer that refuses to grow past [`MAX_OUTPUT_BYTES`]: the engine stops at the error.
+struct Limited {
+    bytes: Vec<u8>,
+}
+
+impl std::io::Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT_BYTES {
+            self.bytes.resize(MAX_OUTPUT_BYTES + 1, 0);
+            return Err(std::io::Error::other("template output limit reached"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A template that renders for longer than [`watchdog::LIMIT`] (a loop that writes nothing
+/// cannot be stopped by the output limit) ends the run with a clear error, after the staging
+/// folders are removed.
+mod watchdog {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    use std::time::{Duration, Instant};
+
+    pub const LIMIT: Duration = Duration::from_secs(20);
+
+    static ACTIVE: Mutex<Option<HashMap<u64, (Instant, String)>>> = Mutex::new(None);
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    static STARTED: OnceLock<()> = OnceLock::new();
+
+    pub struct Watch(u64);
+
+    fn active() -> std::sync::MutexGuard<'static, Option<HashMap<u64, (Instant, String)>>> {
+        ACTIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn watch(origin: &str) -> Watch {
+        STARTED.get_or_init(|| {
+            let _ = std::thread::Builder::new().name("template-watchdog".into()).spawn(|| {
+                loop {
+                    std::thread::sleep(Duration::from_millis(250));
+                    let late = active()
+                        .as_ref()
+                        .and_then(|m| m.values().find(|(t, _)| t.elapsed() > LIMIT).map(|(_, o)| o.clone()));
+                    if let Some(origin) = late {
+                        crate::output::signals::clean_up_now();
+                        crate::term::write_stderr_unlocked(&format!(
+                            "error: template `{origin}` ran for more than {} s; is a loop running away? nothing was written\n",
+                            LIMIT.as_secs()
+                        ));
+                        std::process::exit(i32::from(crate::EXIT_INPUT));
+                    }
+                }
+            });
+        });
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        active().get_or_insert_with(HashMap::new).insert(id, (Instant::now(), origin.to_string()));
+        Watch(id)
+    }
+
+    impl Drop for Watch {
+        fn drop(&mut self) {
+            if let Some(m) = active().as_mut() {
+                m.remove(&self.0);
+            }
+        }
     }
 }
 

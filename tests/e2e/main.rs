@@ -46,7 +46,7 @@ impl Default for Case<'_> {
 
 /// Renders `case`, runs its `register-app.sh` twice in one tenant and checks the directory
 /// after each run. Returns the tenant and the bundle, for more checks.
-fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String)> {
+fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String, String)> {
     let tool = sandbox::tool()?;
     let dir = tempfile::tempdir().expect("tmp");
     let bundle = dir.path().join("bundle");
@@ -95,25 +95,25 @@ fn register_twice(case: &Case<'_>) -> Option<(Tenant, tempfile::TempDir, String)
         if !case.sites.is_empty() {
             let role = index["least_privilege"]["role"].as_str().unwrap_or("fullcontrol");
             expect::sites_granted(&d, &app_id, &name, case.sites, role);
+            expect::helper_service_principal_deleted(&tenant, n);
         }
     }
-    Some((tenant, dir, name))
+    Some((tenant, dir, name, credential))
 }
 
 /// Registers with `old`, then runs the upgrade bundle to `new` twice: the app then holds old and
 /// new permissions together (the upgrade removes nothing), each consented, and no new credential.
 fn upgrade(old: &str, new: &str) {
-    let Some((tenant, dir, name)) = register_twice(&Case { profile: old, credential: "secret", ..Case::default() })
-    else {
+    let Some((tenant, dir, name, credential)) = register_twice(&Case { profile: old, ..Case::default() }) else {
         return;
     };
     let up = dir.path().join("upgrade");
-    render(&[new, "--upgrade-from", old, "--tenant", "contoso", "--credential", "secret"], &up);
+    render(&[new, "--upgrade-from", old, "--tenant", "contoso", "--credential", &credential], &up);
     let manifest = expect::manifest(&up);
     for n in 1..=2 {
         let run = tenant.run_script(&up.join("upgrade-app.sh"));
         expect::run_ok(&tenant, &run, &format!("upgrade {old} -> {new}, run {n}"));
-        expect::registered(&tenant.directory(), &name, &manifest, "secret", 2);
+        expect::registered(&tenant.directory(), &name, &manifest, &credential, 2);
     }
 }
 
@@ -254,7 +254,7 @@ fn grants_made_by_others_are_kept() {
     let Some(tool) = sandbox::tool() else { return };
     let dir = tempfile::tempdir().expect("tmp");
     let bundle = dir.path().join("bundle");
-    render(&["kodo-2021-08", "--tenant", "contoso", "--credential", "secret"], &bundle);
+    render(&["kodo-2021-06", "--tenant", "contoso"], &bundle);
     let tenant = Tenant::new(&tool, "public", &[], None);
     let run = tenant.run_script(&bundle.join("register-app.sh"));
     expect::run_ok(&tenant, &run, "first run");
@@ -341,4 +341,17 @@ fn grants_made_by_others_are_kept() {
         .filter(|a| a["principalId"] == sp["id"] && a["appRoleId"] == "b0afded3-3588-46d8-8b3d-9842eff778da")
         .count();
     assert_eq!(by_hand, 1, "the hand-made grant is kept, once");
+}
+
+#[test]
+fn upgrade_nakivo_2022_10() {
+    upgrade("nakivo-backup-replication-2022-10", "nakivo-backup-replication-2024-05");
+}
+#[test]
+fn upgrade_techarrow_orion() {
+    upgrade("techarrow-contentaccess-orion", "techarrow-contentaccess-paris");
+}
+#[test]
+fn upgrade_manageengine_azure_ad() {
+    upgrade("manageengine-recoverymanager-plus-azure-ad", "manageengine-recoverymanager-plus-entra-id");
 }

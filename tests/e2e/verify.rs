@@ -74,7 +74,7 @@ fn codes(report: &Value) -> Vec<(String, String, Option<String>)> {
 }
 
 fn collect_and_verify(case: &Case<'_>, profile: &str) {
-    let Some((tenant, dir, _)) = register_twice(case) else { return };
+    let Some((tenant, dir, _, _)) = register_twice(case) else { return };
     let bundle = dir.path().join("bundle");
     let state = dir.path().join("state");
     let run = collect(&tenant, &bundle, &state);
@@ -105,7 +105,7 @@ fn an_app_named_with_quotes_is_found_by_its_exact_name() {
 
 #[test]
 fn after_an_upgrade_verify_names_what_the_older_version_left() {
-    let Some((tenant, dir, _)) =
+    let Some((tenant, dir, _, _)) =
         register_twice(&Case { profile: "kodo-2020-03", credential: "secret", ..Case::default() })
     else {
         return;

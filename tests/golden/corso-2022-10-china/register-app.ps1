@@ -93,7 +93,7 @@ try {
 
     # Points az (the session in $Env:AZURE_CONFIG_DIR) at Microsoft Azure operated by 21Vianet (China).
     function Use-Cloud {
-        az cloud set --name 'AzureChinaCloud' --output none
+        az cloud set --name 'AzureChinaCloud' --only-show-errors
         Assert-Az 'select the cloud'
     }
 
@@ -215,6 +215,9 @@ try {
     # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
     Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
     Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
+    Write-Host "Directory (tenant) ID: $TenantId"
+    Write-Host "Application (client) ID: $AppId"
+    Write-Host "Service principal (object) ID: $SpId"
     Write-Host ''
     $shown = ' (the secret is shown only this once)'
     Write-Host ('Give {0} these values{1}:' -f 'Corso', $shown)
@@ -225,8 +228,9 @@ try {
     $value = $Secret
     Write-Host ('$Env:{0} = ''{1}''' -f 'AZURE_CLIENT_SECRET', ($value -replace "'", "''"))
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureChinaCloud') {
-        az cloud set --name $PreviousCloud --output none
+        az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureChinaCloud', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }

@@ -89,7 +89,7 @@ $Graph = 'https://graph.microsoft.com'
 
     # Points az (the session in $Env:AZURE_CONFIG_DIR) at Microsoft global (commercial).
     function Use-Cloud {
-        az cloud set --name 'AzureCloud' --output none
+        az cloud set --name 'AzureCloud' --only-show-errors
         Assert-Az 'select the cloud'
     }
 
@@ -263,8 +263,9 @@ Write-Host ''
 Write-Host 'Done: nothing was removed.'
 
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
-        az cloud set --name $PreviousCloud --output none
+        az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }

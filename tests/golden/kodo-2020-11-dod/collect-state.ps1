@@ -111,7 +111,7 @@ try {
                 --output none
             Assert-Az 'register the cloud'
         }
-        az cloud set --name 'AzureUSGovernmentDoD' --output none
+        az cloud set --name 'AzureUSGovernmentDoD' --only-show-errors
         Assert-Az 'select the cloud'
     }
 
@@ -234,8 +234,9 @@ try {
     Write-Host "Wrote $StateDir. Check it with:"
     Write-Host ('  m365-runbook verify {0} --state {1}' -f 'kodo-2020-11', $StateDir)
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureUSGovernmentDoD') {
-        az cloud set --name $PreviousCloud --output none
+        az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureUSGovernmentDoD', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }

@@ -33,7 +33,7 @@ WORK=$(mktemp -d)
 PREVIOUS_CLOUD=''
 finish() {
   if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureUSGovernmentDoD' ]; then
-    command az cloud set --name "$PREVIOUS_CLOUD" || true
+    command az cloud set --name "$PREVIOUS_CLOUD" --only-show-errors || true
   fi
   rm -rf -- "$WORK"
 }
@@ -72,7 +72,7 @@ use_cloud() {
       --endpoint-microsoft-graph-resource-id 'https://dod-graph.microsoft.us/' \
       --output none
   fi
-  az cloud set --name 'AzureUSGovernmentDoD' --output none
+  az cloud set --name 'AzureUSGovernmentDoD' --only-show-errors
 }
 
 # Admin consent for one application permission: an app role assignment made through Microsoft

@@ -33,7 +33,7 @@ WORK=$(mktemp -d)
 PREVIOUS_CLOUD=''
 finish() {
   if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureCloud' ]; then
-    command az cloud set --name "$PREVIOUS_CLOUD" || true
+    command az cloud set --name "$PREVIOUS_CLOUD" --only-show-errors || true
   fi
   rm -rf -- "$WORK"
 }
@@ -63,7 +63,7 @@ az() {
 
 # Points az (the session in $AZURE_CONFIG_DIR) at Microsoft global (commercial).
 use_cloud() {
-  az cloud set --name 'AzureCloud' --output none
+  az cloud set --name 'AzureCloud' --only-show-errors
 }
 
 # Admin consent for one application permission: an app role assignment made through Microsoft

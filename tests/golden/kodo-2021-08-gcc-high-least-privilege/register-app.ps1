@@ -93,7 +93,7 @@ try {
 
     # Points az (the session in $Env:AZURE_CONFIG_DIR) at US Government GCC High.
     function Use-Cloud {
-        az cloud set --name 'AzureUSGovernment' --output none
+        az cloud set --name 'AzureUSGovernment' --only-show-errors
         Assert-Az 'select the cloud'
     }
 
@@ -342,10 +342,13 @@ try {
         Write-Warning $_
     } finally {
         if ($script:SiteHelperId) {
-            # Its service principal first, then the app (and with it the secret), by id through Graph.
-            $global:LASTEXITCODE = 0
-            if ($script:SiteHelperSp) { az rest --method DELETE --url "$Graph/v1.0/servicePrincipals/$($script:SiteHelperSp)" }
-            if ($LASTEXITCODE -eq 0) { az rest --method DELETE --url "$Graph/v1.0/applications(appId='$($script:SiteHelperId)')" }
+            # Its service principal (by object id, through Graph: learn.microsoft.com/graph/api/serviceprincipal-delete),
+            # then the app, and with it the secret: the app is deleted even if the first call fails.
+            if ($script:SiteHelperSp) {
+                az rest --method DELETE --url "$Graph/v1.0/servicePrincipals/$($script:SiteHelperSp)"
+                if ($LASTEXITCODE -ne 0) { Write-Warning "delete the helper's service principal $($script:SiteHelperSp) (Enterprise applications) by hand" }
+            }
+            az ad app delete --id $script:SiteHelperId
             if ($LASTEXITCODE -ne 0) { Write-Warning "delete the helper app '$SiteHelper' ($($script:SiteHelperId)) by hand" }
         }
     }
@@ -357,6 +360,9 @@ try {
     # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
     Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
     Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
+    Write-Host "Directory (tenant) ID: $TenantId"
+    Write-Host "Application (client) ID: $AppId"
+    Write-Host "Service principal (object) ID: $SpId"
     Write-Host ''
     $shown = ' (the secret is shown only this once)'
     Write-Host ('Type these values into {0}{1}:' -f 'KODO for Cloud', $shown)
@@ -370,8 +376,9 @@ try {
         throw 'the site permissions (step 5) are not all granted; everything else is done. Run this script again to finish them.'
     }
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureUSGovernment') {
-        az cloud set --name $PreviousCloud --output none
+        az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureUSGovernment', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }

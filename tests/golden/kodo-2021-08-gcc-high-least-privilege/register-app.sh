@@ -27,7 +27,7 @@ WORK=$(mktemp -d)
 PREVIOUS_CLOUD=''
 finish() {
   if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureUSGovernment' ]; then
-    command az cloud set --name "$PREVIOUS_CLOUD" || true
+    command az cloud set --name "$PREVIOUS_CLOUD" --only-show-errors || true
   fi
   rm -rf -- "$WORK"
 }
@@ -57,7 +57,7 @@ az() {
 
 # Points az (the session in $AZURE_CONFIG_DIR) at US Government GCC High.
 use_cloud() {
-  az cloud set --name 'AzureUSGovernment' --output none
+  az cloud set --name 'AzureUSGovernment' --only-show-errors
 }
 
 # Admin consent for one application permission: an app role assignment made through Microsoft
@@ -305,9 +305,12 @@ contoso.sharepoint.us /'
 printf 'Granting %s on %s site(s) through the helper app %s ...\n' "$SITE_ROLE" '2' "$SITE_HELPER"
 grant_sites || true
 if [ -n "$SITE_HELPER_ID" ]; then
-  # Its service principal first, then the app (and with it the secret), by id through Graph.
-  { [ -z "$SITE_HELPER_SP" ] || az rest --method DELETE --url "$GRAPH/v1.0/servicePrincipals/$SITE_HELPER_SP"; } &&
-    az rest --method DELETE --url "$GRAPH/v1.0/applications(appId='$SITE_HELPER_ID')" ||
+  # Its service principal (by object id, through Graph: learn.microsoft.com/graph/api/serviceprincipal-delete),
+  # then the app, and with it the secret: the app is deleted even if the first call fails.
+  if [ -n "$SITE_HELPER_SP" ] && ! az rest --method DELETE --url "$GRAPH/v1.0/servicePrincipals/$SITE_HELPER_SP"; then
+    echo "warning: delete the helper's service principal $SITE_HELPER_SP (Enterprise applications) by hand" >&2
+  fi
+  az ad app delete --id "$SITE_HELPER_ID" ||
     echo "warning: delete the helper app '$SITE_HELPER' ($SITE_HELPER_ID) by hand" >&2
 fi
 
@@ -318,6 +321,9 @@ echo
 # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
 echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
 echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
+echo "Directory (tenant) ID: $TENANT_ID"
+echo "Application (client) ID: $APP_ID"
+echo "Service principal (object) ID: $SP_ID"
 echo
 SHOWN=' (the secret is shown only this once)'
 printf 'Type these values into %s%s:\n' 'KODO for Cloud' "$SHOWN"

@@ -100,7 +100,7 @@ try {
 
     # Points az (the session in $Env:AZURE_CONFIG_DIR) at Microsoft global (commercial).
     function Use-Cloud {
-        az cloud set --name 'AzureCloud' --output none
+        az cloud set --name 'AzureCloud' --only-show-errors
         Assert-Az 'select the cloud'
     }
 
@@ -223,8 +223,9 @@ try {
     Write-Host "Wrote $StateDir. Check it with:"
     Write-Host ('  m365-runbook verify {0} --state {1}' -f 'metallic-exchange-online-2026-12', $StateDir)
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
-        az cloud set --name $PreviousCloud --output none
+        az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }

@@ -27,7 +27,7 @@ WORK=$(mktemp -d)
 PREVIOUS_CLOUD=''
 finish() {
   if [ -n "$PREVIOUS_CLOUD" ] && [ "$PREVIOUS_CLOUD" != 'AzureCloud' ]; then
-    command az cloud set --name "$PREVIOUS_CLOUD" || true
+    command az cloud set --name "$PREVIOUS_CLOUD" --only-show-errors || true
   fi
   rm -rf -- "$WORK"
 }
@@ -57,7 +57,7 @@ az() {
 
 # Points az (the session in $AZURE_CONFIG_DIR) at Microsoft global (commercial).
 use_cloud() {
-  az cloud set --name 'AzureCloud' --output none
+  az cloud set --name 'AzureCloud' --only-show-errors
 }
 
 # Admin consent for one application permission: an app role assignment made through Microsoft
@@ -190,6 +190,9 @@ echo
 # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
 echo "Done: admin consent is granted. To review it in the Microsoft Entra admin center:"
 echo "  $ENTRA/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$APP_ID/isMSAApp~/false"
+echo "Directory (tenant) ID: $TENANT_ID"
+echo "Application (client) ID: $APP_ID"
+echo "Service principal (object) ID: $SP_ID"
 echo
 SHOWN=' (the secret is shown only this once)'
 printf 'Type these values into %s%s:\n' 'NAKIVO Backup & Replication' "$SHOWN"

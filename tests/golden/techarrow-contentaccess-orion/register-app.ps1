@@ -93,7 +93,7 @@ try {
 
     # Points az (the session in $Env:AZURE_CONFIG_DIR) at Microsoft global (commercial).
     function Use-Cloud {
-        az cloud set --name 'AzureCloud' --output none
+        az cloud set --name 'AzureCloud' --only-show-errors
         Assert-Az 'select the cloud'
     }
 
@@ -241,6 +241,9 @@ try {
     # learn.microsoft.com/entra/identity-platform/v2-admin-consent). The admin center's page is.
     Write-Host 'Done: admin consent is granted. To review it in the Microsoft Entra admin center:'
     Write-Host "  $Entra/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$AppId/isMSAApp~/false"
+    Write-Host "Directory (tenant) ID: $TenantId"
+    Write-Host "Application (client) ID: $AppId"
+    Write-Host "Service principal (object) ID: $SpId"
     Write-Host ''
     $shown = ' (the secret is shown only this once)'
     Write-Host ('Type these values into {0}{1}:' -f 'contentACCESS Backup Administration', $shown)
@@ -251,8 +254,9 @@ try {
     $value = $Secret
     Write-Host ('  {0}: {1}' -f 'Client secret', $value)
 } finally {
+    # What _az.ps1.tera changed goes back as it was: az's cloud, the work folder, the encodings.
     if ($PreviousCloud -and $PreviousCloud -ne 'AzureCloud') {
-        az cloud set --name $PreviousCloud --output none
+        az cloud set --name $PreviousCloud --only-show-errors
         if ($LASTEXITCODE -ne 0) { Write-Warning ('az is still set to {0}: run az cloud set --name {1}' -f 'AzureCloud', $PreviousCloud) }
     }
     if ($Work) { Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue }
