@@ -128,11 +128,13 @@ pub fn run(
     output::create_dir(&staging)
         .map_err(|e| anyhow::anyhow!("cannot create a staging folder beside `{}`: {e}", target.display()))?;
     let progress = progress_bar(jobs.len() as u64, cli.quiet);
+    // Each job is dropped once rendered: the results grow as the jobs shrink.
     let results: Vec<RowResult> = jobs
-        .par_iter()
+        .into_par_iter()
         .map(|j| {
             let key = (j.cloud.id.clone(), j.values.credential, j.values.secret_years.map(|y| y.get()));
-            let result = render_row(setup, loaded, j, linted.get(&key).cloned().unwrap_or_default(), &staging, &target);
+            let result =
+                render_row(setup, loaded, &j, linted.get(&key).cloned().unwrap_or_default(), &staging, &target);
             if let Some(p) = &progress {
                 p.inc(1);
             }

@@ -11,7 +11,9 @@
 /// row outside code become one.
 pub fn reflow(text: &str, width: usize) -> String {
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    // The page is written straight into one string, lines joined by `\n`: a page is read once
+    // per bundle, and an inventory renders thousands.
+    let mut out = Page { text: String::with_capacity(text.len() + text.len() / 16), lines: 0, last_blank: false };
     let mut fence: Option<(char, usize)> = None;
     let mut front_matter = text.starts_with("---\n");
     let mut i = 0;
@@ -23,7 +25,7 @@ pub fn reflow(text: &str, width: usize) -> String {
             if i > 1 && line == "---" {
                 front_matter = false;
             }
-            out.push(line.to_string());
+            out.push(line);
             continue;
         }
         if let Some((c, len)) = fence {
@@ -31,23 +33,23 @@ pub fn reflow(text: &str, width: usize) -> String {
             if run >= len && trimmed[run * c.len_utf8()..].trim().is_empty() {
                 fence = None;
             }
-            out.push(line.to_string());
+            out.push(line);
             continue;
         }
         if let Some(open) = opens_fence(trimmed) {
             fence = Some(open);
-            out.push(line.to_string());
+            out.push(line);
             continue;
         }
         if trimmed.is_empty() {
             // One blank line is as good as several, and markdownlint (MD012) wants one.
-            if out.last().is_none_or(|l| !l.trim().is_empty()) || i == lines.len() {
-                out.push(String::new());
+            if out.lines == 0 || !out.last_blank || i == lines.len() {
+                out.push("");
             }
             continue;
         }
         if !is_prose(trimmed) {
-            out.push(line.to_string());
+            out.push(line);
             continue;
         }
         // A paragraph: this line and the lines that continue it at the same indentation.
@@ -57,19 +59,64 @@ pub fn reflow(text: &str, width: usize) -> String {
             i += 1;
         }
         let paragraph = &lines[start..i];
-        if paragraph.iter().all(|l| l.chars().count() <= width) {
-            out.extend(paragraph.iter().map(|l| l.to_string()));
+        // A line of no more bytes than `width` has no more characters either.
+        if paragraph.iter().all(|l| l.len() <= width || l.chars().count() <= width) {
+            paragraph.iter().for_each(|l| out.push(l));
         } else {
             let joined = std::iter::once(line[indent..].trim())
                 .chain(paragraph[1..].iter().map(|l| l.trim()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let mut wrapped = String::new();
-            wrap_line(&format!("{}{joined}", &line[..indent]), width, &mut wrapped);
-            out.push(wrapped);
+            out.push(&wrapped(&format!("{}{joined}", &line[..indent]), width));
         }
     }
-    out.join("\n")
+    out.text
+}
+
+/// The page being written: its text, how many lines it has, and whether the last one is blank.
+struct Page {
+    text: String,
+    lines: usize,
+    last_blank: bool,
+}
+
+impl Page {
+    fn push(&mut self, line: &str) {
+        if self.lines > 0 {
+            self.text.push('\n');
+        }
+        self.text.push_str(line);
+        self.lines += 1;
+        self.last_blank = line.trim().is_empty();
+    }
+}
+
+/// The most paragraphs [`wrapped`] remembers per thread before it starts again.
+const WRAPPED_LIMIT: usize = 512;
+
+thread_local! {
+    /// (width, paragraph) -> the paragraph filled: the pages of an inventory share most of their
+    /// paragraphs, and filling one again costs a hundred times a lookup.
+    static WRAPPED: std::cell::RefCell<std::collections::HashMap<(usize, String), String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`wrap_line`] into a new string, remembered.
+fn wrapped(line: &str, width: usize) -> String {
+    WRAPPED.with(|m| {
+        let mut map = m.borrow_mut();
+        let key = (width, line.to_string());
+        if let Some(hit) = map.get(&key) {
+            return hit.clone();
+        }
+        let mut out = String::new();
+        wrap_line(line, width, &mut out);
+        if map.len() >= WRAPPED_LIMIT {
+            map.clear();
+        }
+        map.insert(key, out.clone());
+        out
+    })
 }
 
 /// A code fence opening: three or more backticks or tildes.
@@ -157,17 +204,18 @@ fn wrap_line(line: &str, width: usize, out: &mut String) {
     words.push(&text[start..]);
 
     // Greedy, but when a line overflows, break at the last word on it that may start a line.
-    let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
-    let width_of = |l: &[&str]| prefix + l.iter().map(|w| w.chars().count()).sum::<usize>() + l.len() - 1;
+    // Each word with its width in characters, counted once.
+    let mut lines: Vec<Vec<(&str, usize)>> = vec![Vec::new()];
+    let width_of = |l: &[(&str, usize)]| prefix + l.iter().map(|w| w.1).sum::<usize>() + l.len() - 1;
     for word in words {
-        lines.last_mut().expect("one line at least").push(word);
+        lines.last_mut().expect("one line at least").push((word, word.chars().count()));
         loop {
             let line = lines.last_mut().expect("one line at least");
             if line.len() < 2 || width_of(line) <= width {
                 break;
             }
-            let fits = (1..line.len()).rev().find(|&i| starts_safely(line[i]) && width_of(&line[..i]) <= width);
-            let Some(at) = fits.or_else(|| (1..line.len()).rev().find(|&i| starts_safely(line[i]))) else { break };
+            let fits = (1..line.len()).rev().find(|&i| starts_safely(line[i].0) && width_of(&line[..i]) <= width);
+            let Some(at) = fits.or_else(|| (1..line.len()).rev().find(|&i| starts_safely(line[i].0))) else { break };
             let rest = line.split_off(at);
             lines.push(rest);
         }
@@ -178,7 +226,12 @@ fn wrap_line(line: &str, width: usize, out: &mut String) {
             out.push('\n');
             out.push_str(&indent);
         }
-        out.push_str(&line.join(" "));
+        for (j, (word, _)) in line.iter().enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
     }
 }
 
@@ -236,6 +289,21 @@ mod tests {
             "It only adds:\nnothing is removed\nat all in the end\n- one two three four\n  five six\n"
         );
         assert_eq!(reflow("a b c d e f g h i\nj k\n", 8), "a b c d\ne f g h\ni j k\n");
+    }
+
+    #[test]
+    fn a_remembered_paragraph_is_filled_again_for_another_width() {
+        let text = "one two three four five six\n";
+        assert_eq!(reflow(text, 14), "one two three\nfour five six\n");
+        assert_eq!(reflow(text, 8), "one two\nthree\nfour\nfive six\n");
+        assert_eq!(reflow(text, 14), "one two three\nfour five six\n");
+        for i in 0..WRAPPED_LIMIT + 10 {
+            let long = format!("word{i} {}\n", "x ".repeat(20));
+            let mut direct = String::new();
+            wrap_line(long.trim_end(), 10, &mut direct);
+            assert_eq!(reflow(&long, 10), format!("{direct}\n"));
+        }
+        assert!(WRAPPED.with(|m| m.borrow().len()) <= WRAPPED_LIMIT);
     }
 
     #[test]

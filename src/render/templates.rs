@@ -346,13 +346,60 @@ fn gitbook_code(text: &str) -> String {
     if has_template_tag(text) || text.contains('|') { quote::gitbook_text(text) } else { quote::markdown_code(text) }
 }
 
+/// The quoting filters, each a pure function of its text (and of whether the page is for
+/// GitBook). The filters that see string values remember their results per thread: an inventory
+/// quotes the same permission names, summaries and commands in every bundle, and a lookup costs a
+/// fraction of quoting again. Each memo is emptied when it grows past [`MEMO_LIMIT`] entries (a
+/// bundle quotes a few hundred distinct texts per filter), so memory stays flat in the number of
+/// rows.
+#[derive(Clone, Copy)]
+enum Memo {
+    Sh,
+    Ps,
+    Md,
+    MdTicked,
+    MdCode,
+    MdUrl,
+    Yaml,
+    Comment,
+}
+
+const MEMOS: usize = 8;
+const MEMO_LIMIT: usize = 1024;
+
+thread_local! {
+    /// One map per filter and flavour (GitBook or not): text -> quoted text.
+    static MEMO: std::cell::RefCell<Vec<std::collections::HashMap<String, String>>> =
+        std::cell::RefCell::new(vec![std::collections::HashMap::new(); MEMOS * 2]);
+}
+
+/// `quote(text)` of a value, remembered for string values; other values are quoted from their
+/// text form each time.
+fn memoized(memo: Memo, gitbook: bool, v: &Value, quote: impl FnOnce(&str) -> String) -> String {
+    let Some(text) = v.as_str() else { return quote(&v.to_string()) };
+    let slot = memo as usize * 2 + usize::from(gitbook);
+    MEMO.with(|m| {
+        let mut maps = m.borrow_mut();
+        let map = &mut maps[slot];
+        if let Some(hit) = map.get(text) {
+            return hit.clone();
+        }
+        let quoted = quote(text);
+        if map.len() >= MEMO_LIMIT {
+            map.clear();
+        }
+        map.insert(text.to_string(), quoted.clone());
+        quoted
+    })
+}
+
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("sh", |v: &Value, _: Kwargs, _: &State| quote::bash(&text_of(v)));
+    tera.register_filter("sh", |v: &Value, _: Kwargs, _: &State| memoized(Memo::Sh, false, v, quote::bash));
     tera.register_filter("ps", |v: &Value, _: Kwargs, _: &State| match v.as_bool() {
         Some(true) => "$true".to_string(),
         Some(false) => "$false".to_string(),
         None if v.is_number() => v.to_string(),
-        None => quote::powershell(&text_of(v)),
+        None => memoized(Memo::Ps, false, v, quote::powershell),
     });
     tera.register_filter("dotenv", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
         let text = text_of(v);
@@ -362,20 +409,24 @@ fn register_filters(tera: &mut Tera) {
     });
     // Markdown text: CommonMark and MDX escapes, or GitBook's (see `quote::gitbook_text`).
     tera.register_filter("md", |v: &Value, _: Kwargs, state: &State| {
-        if is_gitbook(state) { quote::gitbook_text(&text_of(v)) } else { quote::markdown(&text_of(v)) }
+        let gitbook = is_gitbook(state);
+        memoized(Memo::Md, gitbook, v, if gitbook { quote::gitbook_text } else { quote::markdown })
     });
     tera.register_filter("md_ticked", |v: &Value, _: Kwargs, state: &State| {
-        if is_gitbook(state) {
-            quote::ticked_with(&text_of(v), quote::gitbook_text, gitbook_code)
-        } else {
-            quote::markdown_ticked(&text_of(v))
-        }
+        let gitbook = is_gitbook(state);
+        memoized(Memo::MdTicked, gitbook, v, |text| {
+            if gitbook {
+                quote::ticked_with(text, quote::gitbook_text, gitbook_code)
+            } else {
+                quote::markdown_ticked(text)
+            }
+        })
     });
     // GitBook pages go through a template engine (Liquid, or Nunjucks in HonKit) that reads `{%`,
     // `{{` and `{#` even inside code: a code block line holding one is refused.
     tera.register_filter("md_code", |v: &Value, _: Kwargs, state: &State| {
-        let text = text_of(v);
-        if is_gitbook(state) { gitbook_code(&text) } else { quote::markdown_code(&text) }
+        let gitbook = is_gitbook(state);
+        memoized(Memo::MdCode, gitbook, v, if gitbook { gitbook_code } else { quote::markdown_code })
     });
     tera.register_filter("md_fenced", |v: &Value, _: Kwargs, state: &State| -> tera::TeraResult<String> {
         let text = text_of(v);
@@ -389,9 +440,15 @@ fn register_filters(tera: &mut Tera) {
     });
     // Front matter values: strings double-quoted with JSON escapes; numbers and booleans as they are.
     tera.register_filter("yaml", |v: &Value, _: Kwargs, _: &State| {
-        if v.is_number() || v.as_bool().is_some() { v.to_string() } else { quote::yaml_string(&text_of(v)) }
+        if v.is_number() || v.as_bool().is_some() {
+            v.to_string()
+        } else {
+            memoized(Memo::Yaml, false, v, quote::yaml_string)
+        }
     });
-    tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| quote::markdown_url(&text_of(v)));
+    tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| {
+        memoized(Memo::MdUrl, false, v, quote::markdown_url)
+    });
     // Names the loader already checked (variable names, Set-SPOTenant parameters); re-checked so a
     // custom template cannot place anything else unquoted.
     tera.register_filter("ident", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -401,12 +458,29 @@ fn register_filters(tera: &mut Tera) {
         if ok { Ok(text) } else { Err(tera::Error::message(format!("`{}` is not an identifier", text.escape_debug()))) }
     });
     // Comments end at a line break: keep a value on its comment line.
-    tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| text_of(v).replace(['\r', '\n'], " "));
+    tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| {
+        memoized(Memo::Comment, false, v, |text| text.replace(['\r', '\n'], " "))
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_quoting_keeps_filters_and_flavours_apart_and_stays_bounded() {
+        let v = Value::from("a|b");
+        assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b");
+        assert_eq!(memoized(Memo::Md, true, &v, quote::gitbook_text), "a&#124;b", "GitBook's own entry");
+        assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b", "remembered");
+        assert_eq!(memoized(Memo::MdCode, false, &v, quote::markdown_code), "`a|b`", "each filter its own");
+        assert_eq!(memoized(Memo::Sh, false, &Value::from(3), quote::bash), quote::bash("3"), "not a string");
+        for i in 0..MEMO_LIMIT + 10 {
+            let text = format!("x {i}");
+            assert_eq!(memoized(Memo::Sh, false, &Value::from(text.as_str()), quote::bash), quote::bash(&text));
+        }
+        assert!(MEMO.with(|m| m.borrow()[Memo::Sh as usize * 2].len()) <= MEMO_LIMIT);
+    }
 
     #[test]
     fn every_builtin_template_compiles() {
