@@ -99,7 +99,8 @@ pub struct RedirectUris {
     pub public_client: Vec<String>,
 }
 
-/// A directory role (by its name in "Microsoft Entra built-in roles"), with what it is for.
+/// A role by name (a directory role from "Microsoft Entra built-in roles", or an Exchange
+/// management role), with what it is for and its tags.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoleEntry {
@@ -173,17 +174,8 @@ pub struct Exchange {
     pub public_folders: Option<PublicFolderRight>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExchangeRoleEntry {
-    pub role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub workloads: Vec<Workload>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub usage: Vec<Usage>,
-}
+/// An Exchange management role, written like a directory role: name, purpose and tags.
+pub type ExchangeRoleEntry = RoleEntry;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -280,12 +272,6 @@ impl RoleEntry {
 }
 
 impl AdminRole {
-    pub fn tags(&self) -> Tags {
-        Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
-    }
-}
-
-impl ExchangeRoleEntry {
     pub fn tags(&self) -> Tags {
         Tags { workloads: self.workloads.clone(), usage: self.usage.clone() }
     }
