@@ -64,6 +64,18 @@ pub fn render_linted(
     Ok(Rendered { bundle, warnings })
 }
 
+/// As [`render_linted`], with `runbook.md` not yet wrapped: the start of a stencil.
+pub fn render_unwrapped(
+    setup: &Setup<'_>,
+    loaded: &LoadedProfile,
+    values: &Values,
+    cloud: Cloud,
+    warnings: &[Diagnostic],
+) -> Result<Bundle, InputError> {
+    let plan = plan::resolve(loaded, setup.catalog, values, cloud, setup.as_of)?;
+    crate::render::render_unwrapped(&plan, setup.templates, warnings, setup.flavor)
+}
+
 /// Lints, then renders: one whole job.
 pub fn run(setup: &Setup<'_>, loaded: &LoadedProfile, values: &Values, cloud: Cloud) -> Result<Rendered, InputError> {
     let warnings = lint(setup, loaded, values, &cloud)?;

@@ -27,6 +27,7 @@ pub mod quote;
 pub mod render;
 pub mod retirement;
 pub mod roles;
+pub mod stencil;
 pub mod suggest;
 pub mod tenant;
 pub mod term;

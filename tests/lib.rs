@@ -18,5 +18,6 @@ mod placement;
 mod powershell;
 mod runbook;
 mod safety;
+mod stencil;
 mod templates;
 mod verify;

@@ -127,14 +127,18 @@ pub fn run(
     let staging = placement.staging();
     output::create_dir(&staging)
         .map_err(|e| anyhow::anyhow!("cannot create a staging folder beside `{}`: {e}", target.display()))?;
+    // Rows that differ only in tenant name and id share one render (`stencil.rs`).
+    let groups = crate::stencil::Groups::new(setup, loaded, jobs.iter().map(|j| (&j.values, &*j.cloud)));
+    if cli.verbose {
+        eprintln!("{} of {} rows share a stencil", groups.shared_rows(), jobs.len());
+    }
     let progress = progress_bar(jobs.len() as u64, cli.quiet);
     // Each job is dropped once rendered: the results grow as the jobs shrink.
     let results: Vec<RowResult> = jobs
         .into_par_iter()
         .map(|j| {
             let key = (j.cloud.id.clone(), j.values.credential, j.values.secret_years.map(|y| y.get()));
-            let result =
-                render_row(setup, loaded, &j, linted.get(&key).cloned().unwrap_or_default(), &staging, &target);
+            let result = render_row(&groups, &j, linted.get(&key).cloned().unwrap_or_default(), &staging, &target);
             if let Some(p) = &progress {
                 p.inc(1);
             }
@@ -198,16 +202,14 @@ pub fn run(
 }
 
 fn render_row(
-    setup: &Setup<'_>,
-    loaded: &LoadedProfile,
+    groups: &crate::stencil::Groups<'_>,
     j: &Job,
     warnings: Vec<Diagnostic>,
     staging: &Path,
     target: &Path,
 ) -> RowResult {
     let fail = |errors: Vec<Diagnostic>| Failed { line: j.line, errors, from_check: false, io: None };
-    let rendered =
-        job::render_linted(setup, loaded, &j.values, (*j.cloud).clone(), warnings).map_err(|e| fail(e.diagnostics))?;
+    let rendered = groups.render(&j.values, &j.cloud, warnings).map_err(|e| fail(e.diagnostics))?;
     let tenant = j.values.tenant.to_string();
     output::write_staged(&rendered.bundle, &staging.join(&tenant)).map_err(|(rel, e)| {
         let _ = std::fs::remove_dir_all(staging.join(&tenant));

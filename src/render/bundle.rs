@@ -28,6 +28,13 @@ impl Bundle {
         self.files.insert(path.to_string(), BundleFile { text, executable });
     }
 
+    /// Replaces the text of `path`, if the bundle has it, with `f` of it.
+    pub fn rewrite(&mut self, path: &str, f: impl FnOnce(&str) -> String) {
+        if let Some(file) = self.files.get_mut(path) {
+            file.text = f(&file.text);
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|f| f.text.as_str())
     }

@@ -130,6 +130,19 @@ pub fn render(
     warnings: &[Diagnostic],
     flavor: Flavor,
 ) -> Result<Bundle, InputError> {
+    let mut bundle = render_unwrapped(plan, templates, warnings, flavor)?;
+    bundle.rewrite(RUNBOOK, |text| reflow::reflow(text, PAGE_WIDTH));
+    Ok(bundle)
+}
+
+/// As [`render`], with `runbook.md` as its template wrote it, before it is wrapped at
+/// [`PAGE_WIDTH`]: a stencil fills the tenant's values in first (`stencil.rs`).
+pub fn render_unwrapped(
+    plan: &Plan<'_>,
+    templates: &Templates,
+    warnings: &[Diagnostic],
+    flavor: Flavor,
+) -> Result<Bundle, InputError> {
     let mut files = file_list(plan);
     if flavor == Flavor::Gitbook {
         files.insert(1, SUMMARY);
@@ -150,7 +163,6 @@ pub fn render(
             _ if other.is_some() => other.map(|a| manifest::render_apis(&a.apis)).unwrap_or_default(),
             APPINV_XML => view.add_in.as_ref().map(|a| a.xml.clone()).unwrap_or_default(),
             INDEX => continue,
-            RUNBOOK => reflow::reflow(&templates.render("runbook.md.tera", &context)?, PAGE_WIDTH),
             name => templates.render(&format!("{name}.tera"), &context)?,
         };
         bundle.insert(

@@ -166,6 +166,11 @@ impl Templates {
         Ok(Templates { entries })
     }
 
+    /// Whether every template is a built-in one (no `--templates` file replaces any).
+    pub fn all_builtin(&self) -> bool {
+        self.entries.iter().all(|e| e.origin.starts_with("built-in:"))
+    }
+
     /// Renders the template `name` (e.g. `runbook.md.tera`) with `context`.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, InputError> {
         let entry = self
