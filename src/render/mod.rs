@@ -151,6 +151,8 @@ pub fn render_unwrapped(
     let view = view::build(plan, warnings, &files, &header, flavor, Page::Bundle);
     let context = tera::Context::from_serialize(&view)
         .map_err(|e| InputError::msg(format!("internal error: cannot build the template context: {e}")))?;
+    let names: Vec<String> = files.iter().map(|f| format!("{f}.tera")).collect();
+    templates.prepare(&names.iter().map(String::as_str).collect::<Vec<_>>());
     let mut bundle = Bundle::default();
     for file in &files {
         let other = plan.extras.apps.iter().find(|a| a.manifest == *file);

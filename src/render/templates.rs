@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, PoisonError, RwLock};
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -62,10 +62,12 @@ pub fn filters_for(template: &str) -> &'static [&'static str] {
 }
 
 /// The templates, each compiled on first use: a command compiles only what it renders (about
-/// 2.5 ms saved per run). Overrides are compiled up front, so a broken one is reported before
+/// 2.5 ms saved per run). They share one engine, so a partial is compiled once however many
+/// templates include it. Overrides are compiled up front, so a broken one is reported before
 /// anything renders; the built-ins are compiled by the tests.
 pub struct Templates {
     entries: Vec<Entry>,
+    engine: RwLock<Tera>,
 }
 
 struct Entry {
@@ -73,7 +75,8 @@ struct Entry {
     /// Shown in messages: `built-in:NAME` or the override's path.
     origin: String,
     text: String,
-    compiled: OnceLock<Result<Tera, Box<Diagnostic>>>,
+    /// Set once the template is in the engine, with the partials it names.
+    compiled: OnceLock<Result<(), Box<Diagnostic>>>,
 }
 
 /// A partial (`_NAME.tera`) is no file of its own: templates of its language take it in with
@@ -82,18 +85,42 @@ pub fn is_partial(name: &str) -> bool {
     name.starts_with('_')
 }
 
-fn compile(name: &str, origin: &str, text: &str, partials: &[(&str, &str, &str)]) -> Result<Tera, Box<Diagnostic>> {
+/// An engine with the filters and no template.
+fn engine() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
     register_filters(&mut tera);
-    for (partial, partial_origin, partial_text) in partials {
-        if *partial != name && text.contains(partial) {
-            tera.add_raw_template(partial, partial_text)
-                .map_err(|e| Box::new(template_error(partial_origin, partial_text, &e)))?;
+    tera
+}
+
+/// Adds the template `entry` to `tera`, after the partials it names that `tera` lacks.
+fn add(tera: &mut Tera, entry: &Entry, entries: &[Entry]) -> Result<(), Box<Diagnostic>> {
+    for partial in named_partials(&entry.text, entries) {
+        if partial.name != entry.name && !tera.contains_template(partial.name) {
+            tera.add_raw_template(partial.name, &partial.text)
+                .map_err(|e| Box::new(template_error(&partial.origin, &partial.text, &e)))?;
         }
     }
-    tera.add_raw_template(name, text).map_err(|e| Box::new(template_error(origin, text, &e)))?;
-    Ok(tera)
+    tera.add_raw_template(entry.name, &entry.text).map_err(|e| Box::new(template_error(&entry.origin, &entry.text, &e)))
+}
+
+/// The partials whose name (`_NAME.tera`) appears in `text`, in an include or anywhere else.
+/// One pass over the text: each `.tera` in it, read back to the start of the name it ends.
+fn named_partials<'e>(text: &str, entries: &'e [Entry]) -> Vec<&'e Entry> {
+    let mut found: Vec<&Entry> = Vec::new();
+    for (end, _) in text.match_indices(".tera") {
+        let start = text[..end].rfind(|c: char| !(c.is_ascii_alphanumeric() || "_-.".contains(c))).map_or(0, |i| i + 1);
+        let word = &text[start..end + ".tera".len()];
+        for (at, _) in word.match_indices('_') {
+            let name = &word[at..];
+            if let Some(e) = entries.iter().find(|e| is_partial(e.name) && e.name == name)
+                && !found.iter().any(|f| f.name == e.name)
+            {
+                found.push(e);
+            }
+        }
+    }
+    found
 }
 
 impl Templates {
@@ -146,24 +173,47 @@ impl Templates {
                     overridden.push(i);
                 }
             }
-            let partials = partials_of(&entries);
-            let mut results = Vec::new();
+            // Each override on its own engine, so that every broken one is reported.
             for &i in &overridden {
-                let entry = &entries[i];
-                let result = compile(entry.name, &entry.origin, &entry.text, &partials);
-                if let Err(d) = &result {
-                    problems.push((**d).clone());
+                if let Err(d) = add(&mut engine(), &entries[i], &entries) {
+                    problems.push(*d);
                 }
-                results.push((i, result));
-            }
-            for (i, result) in results {
-                let _ = entries[i].compiled.set(result);
             }
             if !problems.is_empty() {
                 return Err(InputError::new(problems));
             }
         }
-        Ok(Templates { entries })
+        Ok(Templates { entries, engine: RwLock::new(engine()) })
+    }
+
+    /// Compiles the templates `names` (e.g. `runbook.md.tera`) not compiled yet, with their
+    /// partials, in one step: the engine links its templates after each step, so one step for
+    /// a whole bundle costs less than one per template. A template that fails here is left for
+    /// [`Templates::render`] to compile alone and report.
+    pub fn prepare(&self, names: &[&str]) {
+        let wanted: Vec<&Entry> =
+            self.entries.iter().filter(|e| e.compiled.get().is_none() && names.contains(&e.name)).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let mut tera = self.engine.write().unwrap_or_else(PoisonError::into_inner);
+        let mut batch: Vec<&Entry> = Vec::new();
+        for entry in &wanted {
+            for partial in named_partials(&entry.text, &self.entries) {
+                if partial.name != entry.name
+                    && !tera.contains_template(partial.name)
+                    && !batch.iter().chain(&wanted).any(|b| b.name == partial.name)
+                {
+                    batch.push(partial);
+                }
+            }
+        }
+        batch.extend(wanted.iter().copied().filter(|e| !tera.contains_template(e.name)));
+        if tera.add_raw_templates(batch.iter().map(|e| (e.name, e.text.as_str()))).is_ok() {
+            for entry in wanted {
+                let _ = entry.compiled.set(Ok(()));
+            }
+        }
     }
 
     /// Whether every template is a built-in one (no `--templates` file replaces any).
@@ -178,11 +228,12 @@ impl Templates {
             .iter()
             .find(|e| e.name == name)
             .ok_or_else(|| InputError::msg(format!("internal error: no template `{name}`")))?;
-        let tera = entry
+        entry
             .compiled
-            .get_or_init(|| compile(name, &entry.origin, &entry.text, &partials_of(&self.entries)))
+            .get_or_init(|| add(&mut self.engine.write().unwrap_or_else(PoisonError::into_inner), entry, &self.entries))
             .as_ref()
             .map_err(|d| InputError::one((**d).clone()))?;
+        let tera = self.engine.read().unwrap_or_else(PoisonError::into_inner);
         let mut out = Limited { bytes: Vec::new() };
         let rendered = {
             // Only a user's template can loop away: the built-ins are not watched.
@@ -280,10 +331,6 @@ mod watchdog {
             }
         }
     }
-}
-
-fn partials_of(entries: &[Entry]) -> Vec<(&str, &str, &str)> {
-    entries.iter().filter(|e| is_partial(e.name)).map(|e| (e.name, e.origin.as_str(), e.text.as_str())).collect()
 }
 
 /// A file in the overrides folder that matches no template is most likely a typo.
@@ -488,13 +535,25 @@ mod tests {
     }
 
     #[test]
-    fn every_builtin_template_compiles() {
-        let partials: Vec<(&str, &str, &str)> =
-            BUILTIN_TEMPLATES.iter().filter(|(n, _)| is_partial(n)).map(|(n, t)| (*n, *n, *t)).collect();
-        for (name, text) in BUILTIN_TEMPLATES {
-            if let Err(d) = compile(name, name, text, &partials) {
+    fn every_builtin_template_compiles_alone_and_all_at_once() {
+        let templates = Templates::builtin().expect("built-ins");
+        for entry in &templates.entries {
+            if let Err(d) = add(&mut engine(), entry, &templates.entries) {
                 panic!("{d}");
             }
         }
+        let names: Vec<String> = BUILTIN_TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        templates.prepare(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(templates.entries.iter().all(|e| matches!(e.compiled.get(), Some(Ok(())))));
+        let engine = templates.engine.read().expect("engine");
+        assert_eq!(engine.get_template_names().count(), BUILTIN_TEMPLATES.len());
+    }
+
+    #[test]
+    fn a_template_takes_in_the_partials_it_names_and_only_those() {
+        let templates = Templates::builtin().expect("built-ins");
+        let text = "{% include \"_az.sh.tera\" %} # see x_sites.sh.tera; not _nothing.tera nor _az.sh";
+        let named: Vec<&str> = named_partials(text, &templates.entries).iter().map(|e| e.name).collect();
+        assert_eq!(named, ["_az.sh.tera", "_sites.sh.tera"]);
     }
 }
