@@ -35,14 +35,42 @@ fn unknown_column(name: &str, location: Location) -> Diagnostic {
     d
 }
 
-/// Reads an inventory: `.csv`, or `.yaml`/`.yml` (a list of mappings).
-pub fn read(path: &Path) -> Result<Vec<Row>, InputError> {
-    let shown = path.display().to_string();
-    let text = crate::input::read_text(path, "inventory", crate::input::MAX_DATA_BYTES, crate::input::Encoding::Utf8)?;
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("yaml" | "yml") => parse_yaml(&shown, &text),
-        _ => parse_csv(&shown, &text),
+/// An inventory file read into memory, its rows parsed only as they are walked: a run walks
+/// them twice (check, then render) and never holds them all.
+pub struct Inventory {
+    origin: String,
+    text: String,
+    yaml: bool,
+}
+
+impl Inventory {
+    /// Reads an inventory: `.csv`, or `.yaml`/`.yml` (a list of mappings).
+    pub fn read(path: &Path) -> Result<Inventory, InputError> {
+        let text =
+            crate::input::read_text(path, "inventory", crate::input::MAX_DATA_BYTES, crate::input::Encoding::Utf8)?;
+        let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        Ok(Inventory { origin: path.display().to_string(), text, yaml })
     }
+
+    /// Gives each row to `each`, in file order. A bad header, column or row stops the walk
+    /// before any row is given (the same every walk: the text does not change). A YAML
+    /// inventory is parsed whole first; a CSV one row by row.
+    pub fn rows(&self, each: &mut dyn FnMut(Row)) -> Result<(), InputError> {
+        if self.yaml {
+            parse_yaml(&self.origin, &self.text)?.into_iter().for_each(each);
+            Ok(())
+        } else {
+            csv_rows(&self.origin, &self.text, each)
+        }
+    }
+}
+
+/// Reads an inventory's rows, all at once.
+pub fn read(path: &Path) -> Result<Vec<Row>, InputError> {
+    let inventory = Inventory::read(path)?;
+    let mut rows = Vec::new();
+    inventory.rows(&mut |row| rows.push(row))?;
+    Ok(rows)
 }
 
 /// The 1-based column where field `index` of a CSV line starts (quotes respected).
@@ -63,6 +91,14 @@ fn field_column(line: &str, index: usize) -> usize {
 }
 
 pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
+    let mut rows = Vec::new();
+    csv_rows(origin, text, &mut |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// The rows of a CSV inventory, each given to `each` as it is read. The header is checked
+/// first; a malformed row is found in a first pass, so that no row is given unless all parse.
+fn csv_rows(origin: &str, text: &str, each: &mut dyn FnMut(Row)) -> Result<(), InputError> {
     let mut headers_seen: Vec<String> = Vec::new();
     // Where each line starts, so a row's text is found in constant time, not by rescanning.
     let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
@@ -79,7 +115,7 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
             line_text.as_deref().map_or(1, |t| t.chars().skip(col - 1).take_while(|c| *c != ',').count().max(1));
         Location { file: origin.to_string(), line, column: col, path: Some(column.to_string()), line_text, width }
     };
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(std::io::Cursor::new(text.as_bytes()));
     let headers = reader
         .headers()
         .map_err(|e| {
@@ -133,12 +169,15 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
     if !problems.is_empty() {
         return Err(InputError::new(problems));
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            InputError::one(Diagnostic::error(format!("malformed row: {e}")).at(Some(at(line, "", &headers_seen))))
-        })?;
+    let malformed = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line() as usize);
+        InputError::one(Diagnostic::error(format!("malformed row: {e}")).at(Some(at(line, "", &headers_seen))))
+    };
+    let mut record = csv::StringRecord::new();
+    let start = reader.position().clone();
+    while reader.read_record(&mut record).map_err(malformed)? {}
+    reader.seek(start).map_err(malformed)?;
+    while reader.read_record(&mut record).map_err(malformed)? {
         let line = record.position().map_or(0, |p| p.line() as usize);
         let entries = headers
             .iter()
@@ -154,9 +193,9 @@ pub fn parse_csv(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
                 (k.to_string(), raw, at(line, k, &headers_seen))
             })
             .collect();
-        rows.push(Row { line, entries });
+        each(Row { line, entries });
     }
-    Ok(rows)
+    Ok(())
 }
 
 pub fn parse_yaml(origin: &str, text: &str) -> Result<Vec<Row>, InputError> {
@@ -212,56 +251,71 @@ pub struct Job {
 /// Checks every row against `base` (values files, `--set`, flags): values, cloud, duplicates.
 /// Returns the good jobs and the problems (each naming its line and column).
 pub fn check(rows: &[Row], base: &Layers, default_cloud: &Cloud) -> (Vec<Job>, Vec<Diagnostic>) {
+    let mut checker = Checker::new(base, default_cloud);
     let mut jobs = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut clouds: BTreeMap<String, std::sync::Arc<Cloud>> = BTreeMap::new();
     for row in rows {
-        let mut layers = base.clone();
+        match checker.row(row) {
+            Ok(job) => jobs.push(job),
+            Err(found) => problems.extend(found),
+        }
+    }
+    (jobs, problems)
+}
+
+/// Checks rows one at a time, remembering what spans rows: the tenants seen (duplicates) and
+/// the clouds (one copy each).
+pub struct Checker<'a> {
+    base: &'a Layers,
+    default_cloud: &'a Cloud,
+    /// Tenant as written -> the line it was first on.
+    seen: std::collections::HashMap<String, usize>,
+    clouds: BTreeMap<String, std::sync::Arc<Cloud>>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(base: &'a Layers, default_cloud: &'a Cloud) -> Checker<'a> {
+        Checker { base, default_cloud, seen: Default::default(), clouds: BTreeMap::new() }
+    }
+
+    /// The row as a job, or its problems (none when an unknown cloud was already reported).
+    pub fn row(&mut self, row: &Row) -> Result<Job, Vec<Diagnostic>> {
+        let mut layers = self.base.clone();
         for (key, raw, at) in &row.entries {
             layers.set(key, raw.clone(), format!("{}:{}", at.file, row.line), Some(at.clone()));
         }
         // Duplicates are found on the tenant as written, whether or not the rest of the row is good.
         if let Some((_, raw, at)) = row.entries.iter().find(|(k, ..)| k == "tenant") {
             let tenant = raw.text();
-            if let Some(first) = seen.get(&tenant) {
-                problems.push(
+            if let Some(first) = self.seen.get(&tenant) {
+                return Err(vec![
                     Diagnostic::error(format!("tenant `{tenant}` is listed twice (first on line {first})"))
                         .at(Some(at.clone()))
                         .help("each tenant gets one bundle: remove or merge the repeated row"),
-                );
-                continue;
+                ]);
             }
-            seen.insert(tenant, row.line);
+            self.seen.insert(tenant, row.line);
         }
-        let values = match layers.to_values() {
-            Ok(v) => v,
-            Err(e) => {
-                problems.extend(e.diagnostics);
-                continue;
-            }
-        };
-        let id = values.cloud.clone().unwrap_or_else(|| default_cloud.id.clone());
-        let cloud = match clouds.get(&id) {
+        let values = layers.to_values().map_err(|e| e.diagnostics)?;
+        let id = values.cloud.clone().unwrap_or_else(|| self.default_cloud.id.clone());
+        let cloud = match self.clouds.get(&id) {
             Some(c) => c.clone(),
             None => {
-                let c = if id == default_cloud.id { Some(default_cloud.clone()) } else { Cloud::builtin(&id) };
+                let c =
+                    if id == self.default_cloud.id { Some(self.default_cloud.clone()) } else { Cloud::builtin(&id) };
                 // An unknown cloud was already reported by to_values.
-                let Some(c) = c else { continue };
-                let c = std::sync::Arc::new(c);
-                clouds.insert(id, c.clone());
+                let c = std::sync::Arc::new(c.ok_or_else(Vec::new)?);
+                self.clouds.insert(id, c.clone());
                 c
             }
         };
         let at = row.entries.iter().find(|(k, ..)| k == "sites").map(|(_, _, l)| l.clone());
         let foreign = crate::plan::foreign_sites(&values, &cloud, at);
         if !foreign.is_empty() {
-            problems.extend(foreign);
-            continue;
+            return Err(foreign);
         }
-        jobs.push(Job { line: row.line, values, cloud });
+        Ok(Job { line: row.line, values, cloud })
     }
-    (jobs, problems)
 }
 
 #[cfg(test)]

@@ -128,6 +128,7 @@ impl Stencil {
 pub struct Groups<'a> {
     setup: &'a Setup<'a>,
     loaded: &'a LoadedProfile,
+    usable: bool,
     groups: HashMap<String, Group>,
 }
 
@@ -138,23 +139,18 @@ struct Group {
 }
 
 impl<'a> Groups<'a> {
-    /// Groups `rows` (values and cloud of each). With templates from `--templates`, or a profile
-    /// that contains a stand-in, there are no groups: every row renders directly.
-    pub fn new<'r>(
-        setup: &'a Setup<'a>,
-        loaded: &'a LoadedProfile,
-        rows: impl Iterator<Item = (&'r Values, &'r Cloud)>,
-    ) -> Groups<'a> {
-        let mut groups: HashMap<String, Group> = HashMap::new();
+    /// No rows yet. With templates from `--templates`, or a profile that contains a stand-in,
+    /// no row will have a group: every row renders directly.
+    pub fn new(setup: &'a Setup<'a>, loaded: &'a LoadedProfile) -> Groups<'a> {
         let usable = setup.templates.all_builtin() && !loaded.text.contains(TENANT) && !loaded.text.contains(TENANT_ID);
-        if usable {
-            for (values, cloud) in rows {
-                if let Some(k) = key(values, cloud) {
-                    groups.entry(k).or_insert_with(|| Group { rows: 0, stencil: OnceLock::new() }).rows += 1;
-                }
-            }
+        Groups { setup, loaded, usable, groups: HashMap::new() }
+    }
+
+    /// Counts a row into its group.
+    pub fn add(&mut self, values: &Values, cloud: &Cloud) {
+        if let Some(k) = key(values, cloud).filter(|_| self.usable) {
+            self.groups.entry(k).or_insert_with(|| Group { rows: 0, stencil: OnceLock::new() }).rows += 1;
         }
-        Groups { setup, loaded, groups }
     }
 
     /// How many rows share a stencil (for tests and `--verbose`).

@@ -175,13 +175,18 @@ pub(crate) fn create_dir(path: &Path) -> io::Result<()> {
 /// Creates a file with its final mode in one call (scripts 0755, others 0644, less the umask).
 pub fn write_with_mode(path: &Path, text: &str, executable: bool) -> io::Result<()> {
     use std::io::Write as _;
+    create_with_mode(path, executable)?.write_all(text.as_bytes())
+}
+
+/// A new file (never one that is there, nor through a symlink) with its final mode, to write.
+pub fn create_with_mode(path: &Path, executable: bool) -> io::Result<fs::File> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, if executable { 0o755 } else { 0o644 });
     #[cfg(not(unix))]
     let _ = executable;
-    options.open(path)?.write_all(text.as_bytes())
+    options.open(path)
 }
 
 #[cfg(test)]
