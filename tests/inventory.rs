@@ -124,3 +124,44 @@ fn existing_bundles_need_force_and_yaml_inventories_work_too() {
     let o = render_in(tmp.path(), &["render", "corso", "--inventory", "inv.yaml", "--out", "o", "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn long_inventories_are_rendered_in_chunks_and_indexed_in_line_order() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // More rows than one chunk (256), a bad one in the second chunk.
+    let mut csv = String::from("tenant,tenant_id\n");
+    for i in 0..300 {
+        let id = if i == 280 { "not-a-guid".to_string() } else { format!("{i:08x}-0000-4000-8000-{i:012x}") };
+        csv.push_str(&format!("t{i:03},{id}\n"));
+    }
+    fs::write(tmp.path().join("inv.csv"), csv).expect("write");
+    let o = render_in(
+        tmp.path(),
+        &["render", "kodo", "--inventory", "inv.csv", "--as-of", "2026-11-22", "--out", "all", "--keep-going"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "wrote 299 bundles to all (1 rows failed)\n");
+    let index: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("all/index.json")).expect("index")).expect("json");
+    let lines: Vec<u64> =
+        index["bundles"].as_array().expect("bundles").iter().filter_map(|b| b["line"].as_u64()).collect();
+    let expected: Vec<u64> = (2..302).filter(|l| *l != 282).collect();
+    assert_eq!(lines, expected);
+    assert_eq!(index["failed"][0]["line"], 282);
+    let page = fs::read_to_string(tmp.path().join("all/index.md")).expect("index page");
+    assert!(page.contains("\n299 bundles rendered from `inv.csv` by m365-runbook "), "{page}");
+    assert!(page.contains("| `t299` | public | [runbook](t299/runbook.md) |"), "{page}");
+    assert!(page.contains("- line 282: "), "{page}");
+    let mut names: Vec<String> = fs::read_dir(tmp.path().join("all"))
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('t'))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["index.json", "index.md"], "nothing of the run's own is left");
+    assert_eq!(
+        read_tree(&tmp.path().join("all/t281")).len(),
+        read_tree(&tmp.path().join("all/t000")).len(),
+        "a bundle of the second chunk is whole"
+    );
+}
