@@ -1,13 +1,15 @@
 //! Many tenants, one render. The rows of an inventory that differ only in the tenant's name and
 //! id share a bundle rendered once with stand-in values, a stencil; each row's bundle is the
-//! stencil with the row's name and id written in place of the stand-ins, then `runbook.md`
-//! wrapped at the page width, as a direct render wraps it.
+//! stencil with the row's name and id written in place of the stand-ins. `runbook.md` is
+//! wrapped at the page width in the stencil, but for the paragraphs with a stand-in in them,
+//! which are wrapped for each row once its values are in, as a direct render wraps them.
 //!
 //! Why the result is the direct render's, byte for byte: a tenant name is a DNS label (a-z, 0-9
 //! and `-`) and a tenant id a lowercase GUID, text that every quoting filter of the templates
 //! (`sh`, `ps`, `comment`, `md_code`, `md_fenced`) and JSON write unchanged; the built-in
 //! templates use the two values only through those filters and by presence (`if tenant_id`),
-//! which the group key keeps; and wrapping, which depends on their length, comes after them.
+//! which the group key keeps; and the wrapping of a paragraph, which depends on their length,
+//! comes after them (where a stand-in could change what a line is, the page waits whole).
 //! Three checks hold it so: the stand-ins appear nowhere in the profile or in the row's other
 //! values (else the row renders directly); the first row of each group is rendered both ways
 //! and a difference sends the whole group to direct rendering; and `tests/stencil.rs` compares
@@ -62,6 +64,8 @@ struct File {
     pieces: Vec<Piece>,
     /// The text's length without the stand-ins, to size each row's copy.
     fixed: usize,
+    /// `runbook.md` when it could not be laid out: wrapped whole for each row.
+    wrap: bool,
 }
 
 #[derive(Debug)]
@@ -69,33 +73,79 @@ enum Piece {
     Text(String),
     Tenant,
     TenantId,
+    /// A paragraph of `runbook.md` with a stand-in in it, filled for each row once its values
+    /// are in (the rest of the page is wrapped once, in the stencil).
+    Paragraph {
+        lines: Vec<String>,
+        newline_before: bool,
+    },
+}
+
+/// `text` cut at each stand-in.
+fn cut_text(text: &str, pieces: &mut Vec<Piece>) {
+    let mut rest = text;
+    loop {
+        let next = [(TENANT, false), (TENANT_ID, true)]
+            .into_iter()
+            .filter_map(|(s, id)| rest.find(s).map(|at| (at, s.len(), id)))
+            .min_by_key(|(at, ..)| *at);
+        let Some((at, len, id)) = next else { break };
+        if at > 0 {
+            pieces.push(Piece::Text(rest[..at].to_string()));
+        }
+        pieces.push(if id { Piece::TenantId } else { Piece::Tenant });
+        rest = &rest[at + len..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_string()));
+    }
+}
+
+fn has_stand_in(line: &str) -> bool {
+    line.contains(TENANT) || line.contains(TENANT_ID)
+}
+
+/// Whether a stand-in is where it could change what a line is to the wrapping (a list item, a
+/// block, prose): at the start of the line, after nothing but digits (`1{tenant}. ` may be an
+/// ordered list), or inside `import ` or `export ` (MDX). Elsewhere the text before it decides,
+/// since a value begins with a letter or a digit and has no space. Such a page is wrapped
+/// whole, for each row.
+fn shapes_a_line(text: &str) -> bool {
+    text.lines().any(|line| {
+        let trimmed = line.trim_start();
+        let first = [TENANT, TENANT_ID].iter().filter_map(|s| trimmed.find(s)).min();
+        first.is_some_and(|at| {
+            let before = &trimmed[..at];
+            before.bytes().all(|b| b.is_ascii_digit()) || "import ".starts_with(before) || "export ".starts_with(before)
+        })
+    })
 }
 
 impl Stencil {
-    /// Cuts `bundle`, rendered with [`TENANT`] and [`TENANT_ID`], at each place they appear.
+    /// Cuts `bundle`, rendered with [`TENANT`] and [`TENANT_ID`] and `runbook.md` not yet
+    /// wrapped, at each place they appear; `runbook.md` is wrapped but for its paragraphs with
+    /// a stand-in (`reflow::layout`).
     pub fn cut(bundle: &Bundle) -> Stencil {
         let files = bundle
             .files()
             .map(|(path, file)| {
                 let mut pieces = Vec::new();
-                let mut rest = file.text.as_str();
-                loop {
-                    let next = [(TENANT, false), (TENANT_ID, true)]
-                        .into_iter()
-                        .filter_map(|(s, id)| rest.find(s).map(|at| (at, s.len(), id)))
-                        .min_by_key(|(at, ..)| *at);
-                    let Some((at, len, id)) = next else { break };
-                    if at > 0 {
-                        pieces.push(Piece::Text(rest[..at].to_string()));
+                let mut wrap = false;
+                if path == RUNBOOK && !shapes_a_line(&file.text) {
+                    for part in reflow::layout(&file.text, PAGE_WIDTH, &has_stand_in) {
+                        match part {
+                            reflow::Part::Text(t) => cut_text(&t, &mut pieces),
+                            reflow::Part::Paragraph { lines, newline_before } => {
+                                pieces.push(Piece::Paragraph { lines, newline_before });
+                            }
+                        }
                     }
-                    pieces.push(if id { Piece::TenantId } else { Piece::Tenant });
-                    rest = &rest[at + len..];
-                }
-                if !rest.is_empty() {
-                    pieces.push(Piece::Text(rest.to_string()));
+                } else {
+                    wrap = path == RUNBOOK;
+                    cut_text(&file.text, &mut pieces);
                 }
                 let fixed = pieces.iter().map(|p| if let Piece::Text(t) = p { t.len() } else { 0 }).sum();
-                File { path: path.to_string(), executable: file.executable, pieces, fixed }
+                File { path: path.to_string(), executable: file.executable, pieces, fixed, wrap }
             })
             .collect();
         Stencil { files }
@@ -109,13 +159,22 @@ impl Stencil {
         for file in &self.files {
             let mut text = String::with_capacity(file.fixed + 4 * tenant.len().max(id.len()));
             for piece in &file.pieces {
-                text.push_str(match piece {
-                    Piece::Text(t) => t,
-                    Piece::Tenant => tenant,
-                    Piece::TenantId => &id,
-                });
+                match piece {
+                    Piece::Text(t) => text.push_str(t),
+                    Piece::Tenant => text.push_str(tenant),
+                    Piece::TenantId => text.push_str(&id),
+                    Piece::Paragraph { lines, newline_before } => {
+                        let lines: Vec<String> =
+                            lines.iter().map(|l| l.replace(TENANT, tenant).replace(TENANT_ID, &id)).collect();
+                        if *newline_before {
+                            text.push('\n');
+                        }
+                        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+                        text.push_str(&reflow::fill_paragraph(&lines, PAGE_WIDTH));
+                    }
+                }
             }
-            if file.path == RUNBOOK {
+            if file.wrap {
                 text = reflow::reflow(&text, PAGE_WIDTH);
             }
             bundle.insert(&file.path, text, file.executable);
@@ -211,6 +270,22 @@ mod tests {
         );
         assert_eq!(filled.get("y.ps1"), Some("\u{feff}contoso-eu"));
         assert!(filled.files().any(|(p, f)| p == "x.sh" && f.executable));
+    }
+
+    #[test]
+    fn a_stand_in_at_the_start_of_a_line_keeps_the_page_whole() {
+        assert!(!shapes_a_line(&format!("Tenant: `{TENANT}` and {TENANT_ID}\n| a | `{TENANT}` |\n")));
+        assert!(!shapes_a_line(&format!("`{TENANT}`.\n  - `{TENANT_ID}`\n1. {TENANT}\n")));
+        assert!(shapes_a_line(&format!("ok\n{TENANT}. next\n")));
+        assert!(shapes_a_line(&format!("  12{TENANT_ID}\n")));
+        assert!(shapes_a_line(&format!("impor{TENANT} x\n")));
+        let mut bundle = Bundle::default();
+        bundle.insert(RUNBOOK, format!("{TENANT}. {}\n", "word ".repeat(30)), false);
+        let tenant: TenantName = "1".parse().expect("tenant");
+        assert_eq!(
+            Stencil::cut(&bundle).fill(&tenant, None).get(RUNBOOK),
+            Some(reflow::reflow(&format!("1. {}\n", "word ".repeat(30)), PAGE_WIDTH).as_str())
+        );
     }
 
     #[test]

@@ -10,10 +10,58 @@
 /// line stays whole (MD013 allows a long line with no space beyond the limit). Blank lines in a
 /// row outside code become one.
 pub fn reflow(text: &str, width: usize) -> String {
+    let mut out = Page::with_capacity(text.len() + text.len() / 16);
+    walk(text, &mut out, &mut |page, paragraph| fill(page, paragraph, width));
+    out.text
+}
+
+/// A page laid out by [`layout`]: text as [`reflow`] writes it, and paragraphs left to fill.
+#[derive(Debug, PartialEq)]
+pub enum Part {
+    Text(String),
+    /// A paragraph's lines as written, filled by [`fill_paragraph`] once they are final; after
+    /// a newline when the page has a line before it.
+    Paragraph {
+        lines: Vec<String>,
+        newline_before: bool,
+    },
+}
+
+/// [`reflow`] of `text`, except for the paragraphs with a line that `held` picks, which are
+/// left as they are written: once the text in them is final, each is filled with
+/// [`fill_paragraph`] and the parts joined, which gives the page [`reflow`] gives. That holds
+/// when what replaces text in a held paragraph does not change how its lines begin or end (a
+/// paragraph's bounds depend on nothing else); the caller sees to that.
+pub fn layout(text: &str, width: usize, held: &dyn Fn(&str) -> bool) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut out = Page::with_capacity(text.len() + text.len() / 16);
+    walk(text, &mut out, &mut |page, paragraph| {
+        if paragraph.iter().any(|l| held(l)) {
+            parts.push(Part::Text(std::mem::take(&mut page.text)));
+            let lines = paragraph.iter().map(|l| l.to_string()).collect();
+            parts.push(Part::Paragraph { lines, newline_before: page.lines > 0 });
+            // A paragraph is at least one line, and never blank.
+            page.lines += 1;
+            page.last_blank = false;
+        } else {
+            fill(page, paragraph, width);
+        }
+    });
+    parts.push(Part::Text(out.text));
+    parts
+}
+
+/// One paragraph as [`reflow`] writes it: as it is when every line fits, else filled again.
+pub fn fill_paragraph(lines: &[&str], width: usize) -> String {
+    let mut out = Page::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    fill(&mut out, lines, width);
+    out.text
+}
+
+/// Walks the lines of `text`, writing to `out` every line that keeps its shape and giving each
+/// paragraph (a prose line and the lines that continue it) to `paragraph`.
+fn walk(text: &str, out: &mut Page, paragraph: &mut dyn FnMut(&mut Page, &[&str])) {
     let lines: Vec<&str> = text.split('\n').collect();
-    // The page is written straight into one string, lines joined by `\n`: a page is read once
-    // per bundle, and an inventory renders thousands.
-    let mut out = Page { text: String::with_capacity(text.len() + text.len() / 16), lines: 0, last_blank: false };
     let mut fence: Option<(char, usize)> = None;
     let mut front_matter = text.starts_with("---\n");
     let mut i = 0;
@@ -58,19 +106,24 @@ pub fn reflow(text: &str, width: usize) -> String {
         while i < lines.len() && continues(lines[i], indent) {
             i += 1;
         }
-        let paragraph = &lines[start..i];
-        // A line of no more bytes than `width` has no more characters either.
-        if paragraph.iter().all(|l| l.len() <= width || l.chars().count() <= width) {
-            paragraph.iter().for_each(|l| out.push(l));
-        } else {
-            let joined = std::iter::once(line[indent..].trim())
-                .chain(paragraph[1..].iter().map(|l| l.trim()))
-                .collect::<Vec<_>>()
-                .join(" ");
-            out.push(&wrapped(&format!("{}{joined}", &line[..indent]), width));
-        }
+        paragraph(out, &lines[start..i]);
     }
-    out.text
+}
+
+/// Writes one paragraph: its lines as they are if each fits (a line of no more bytes than
+/// `width` has no more characters either), else joined and filled again.
+fn fill(out: &mut Page, paragraph: &[&str], width: usize) {
+    let Some(first) = paragraph.first() else { return };
+    if paragraph.iter().all(|l| l.len() <= width || l.chars().count() <= width) {
+        paragraph.iter().for_each(|l| out.push(l));
+    } else {
+        let indent = prefix_len(first);
+        let joined = std::iter::once(first[indent..].trim())
+            .chain(paragraph[1..].iter().map(|l| l.trim()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(&wrapped(&format!("{}{joined}", &first[..indent]), width));
+    }
 }
 
 /// The page being written: its text, how many lines it has, and whether the last one is blank.
@@ -81,6 +134,10 @@ struct Page {
 }
 
 impl Page {
+    fn with_capacity(bytes: usize) -> Page {
+        Page { text: String::with_capacity(bytes), lines: 0, last_blank: false }
+    }
+
     fn push(&mut self, line: &str) {
         if self.lines > 0 {
             self.text.push('\n');
@@ -309,6 +366,29 @@ mod tests {
     #[test]
     fn blank_lines_in_a_row_become_one_outside_code() {
         assert_eq!(reflow("a\n\n\n\nb\n```\n\n\n```\n", 80), "a\n\nb\n```\n\n\n```\n");
+    }
+
+    #[test]
+    fn a_layout_with_its_paragraphs_filled_is_the_reflowed_page() {
+        let text = "---\ntitle: X\n---\n# Head\n\nA short line with KEY.\nnext\n\n\n- one two three four five six seven eight KEY nine ten\n  eleven\n\nplain prose that is long enough to be wrapped at twenty\n```\nKEY\n```\n| KEY |\n";
+        for value in ["k", "a-much-longer-value-than-the-key"] {
+            let parts = layout(text, 20, &|l| l.contains("KEY"));
+            assert!(parts.iter().filter(|p| matches!(p, Part::Paragraph { .. })).count() == 2, "{parts:?}");
+            let mut page = String::new();
+            for part in &parts {
+                match part {
+                    Part::Text(t) => page.push_str(&t.replace("KEY", value)),
+                    Part::Paragraph { lines, newline_before } => {
+                        let lines: Vec<String> = lines.iter().map(|l| l.replace("KEY", value)).collect();
+                        if *newline_before {
+                            page.push('\n');
+                        }
+                        page.push_str(&fill_paragraph(&lines.iter().map(String::as_str).collect::<Vec<_>>(), 20));
+                    }
+                }
+            }
+            assert_eq!(page, reflow(&text.replace("KEY", value), 20), "{value}");
+        }
     }
 
     #[test]
