@@ -1,9 +1,10 @@
 //! Inventories: many tenants at once. A CSV file (header row of value names) or a YAML list of
 //! mappings, one row per tenant, each row a layer over the run's values files, `--set` and flags.
 //!
-//! Every row is checked before anything is written; bundles are rendered in parallel into a
-//! staging folder beside the output and swapped into place at the end (`output::place`), so by default a failure
-//! writes nothing, and memory holds one bundle per worker, never the whole inventory.
+//! Every row is checked before anything is written, then the rows are walked again and rendered
+//! in parallel, a chunk at a time, into a staging folder beside the output that is swapped into
+//! place at the end (`output::place`), so by default a failure writes nothing. A run holds the
+//! file's text and the tenants seen, never a row per tenant (`Inventory::rows`, `Checker`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
