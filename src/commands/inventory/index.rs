@@ -107,6 +107,19 @@ fn md_failed(failed: &[Failed]) -> String {
     text
 }
 
+/// A write of an index file that the file system refused, and which file.
+pub struct WriteError {
+    pub file: &'static str,
+    pub error: io::Error,
+}
+
+fn on(file: &'static str) -> impl Fn(io::Error) -> WriteError {
+    move |error| WriteError { file, error }
+}
+
+const JSON: &str = "index.json";
+const MD: &str = "index.md";
+
 /// Both index files of a staging folder, open while the rows are rendered. The page's rows go
 /// to a file of their own first: its head counts them.
 pub struct Writer {
@@ -118,18 +131,18 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn create(staging: &Path, head: &Head<'_>) -> io::Result<Writer> {
+    pub fn create(staging: &Path, head: &Head<'_>) -> Result<Writer, WriteError> {
         let md_rows_path = staging.join(".index.md.rows");
-        let mut json = BufWriter::new(crate::output::create_with_mode(&staging.join("index.json"), false)?);
-        json.write_all(json_head(head).as_bytes())?;
-        let md_rows = BufWriter::new(crate::output::create_with_mode(&md_rows_path, false)?);
-        Ok(Writer { json, md_rows, md_rows_path, md_path: staging.join("index.md"), bundles: 0 })
+        let mut json = BufWriter::new(crate::output::create_with_mode(&staging.join(JSON), false).map_err(on(JSON))?);
+        json.write_all(json_head(head).as_bytes()).map_err(on(JSON))?;
+        let md_rows = BufWriter::new(crate::output::create_with_mode(&md_rows_path, false).map_err(on(MD))?);
+        Ok(Writer { json, md_rows, md_rows_path, md_path: staging.join(MD), bundles: 0 })
     }
 
     /// The next bundle, in line order.
-    pub fn bundle(&mut self, entry: &Entry) -> io::Result<()> {
-        self.json.write_all(json_entry(entry, self.bundles == 0).as_bytes())?;
-        self.md_rows.write_all(md_row(entry).as_bytes())?;
+    pub fn bundle(&mut self, entry: &Entry) -> Result<(), WriteError> {
+        self.json.write_all(json_entry(entry, self.bundles == 0).as_bytes()).map_err(on(JSON))?;
+        self.md_rows.write_all(md_row(entry).as_bytes()).map_err(on(MD))?;
         self.bundles += 1;
         Ok(())
     }
@@ -140,17 +153,17 @@ impl Writer {
     }
 
     /// Ends both files with the rows that failed, in line order.
-    pub fn finish(self, head: &Head<'_>, failed: &[Failed]) -> io::Result<()> {
+    pub fn finish(self, head: &Head<'_>, failed: &[Failed]) -> Result<(), WriteError> {
         let Writer { mut json, md_rows, md_rows_path, md_path, bundles } = self;
-        json.write_all(json_tail(bundles, failed).as_bytes())?;
-        json.into_inner().map_err(io::IntoInnerError::into_error)?;
-        drop(md_rows.into_inner().map_err(io::IntoInnerError::into_error)?);
-        let mut md = BufWriter::new(crate::output::create_with_mode(&md_path, false)?);
-        md.write_all(md_head(head, bundles).as_bytes())?;
-        io::copy(&mut File::open(&md_rows_path)?, &mut md)?;
-        md.write_all(md_failed(failed).as_bytes())?;
-        md.into_inner().map_err(io::IntoInnerError::into_error)?;
-        std::fs::remove_file(&md_rows_path)
+        json.write_all(json_tail(bundles, failed).as_bytes()).map_err(on(JSON))?;
+        json.into_inner().map_err(|e| on(JSON)(e.into_error()))?;
+        drop(md_rows.into_inner().map_err(|e| on(MD)(e.into_error()))?);
+        let mut md = BufWriter::new(crate::output::create_with_mode(&md_path, false).map_err(on(MD))?);
+        md.write_all(md_head(head, bundles).as_bytes()).map_err(on(MD))?;
+        io::copy(&mut File::open(&md_rows_path).map_err(on(MD))?, &mut md).map_err(on(MD))?;
+        md.write_all(md_failed(failed).as_bytes()).map_err(on(MD))?;
+        md.into_inner().map_err(|e| on(MD)(e.into_error()))?;
+        std::fs::remove_file(&md_rows_path).map_err(on(MD))
     }
 }
 
@@ -218,13 +231,13 @@ mod tests {
     fn the_writer_leaves_both_files_and_nothing_else() {
         let tmp = tempfile::tempdir().expect("tmp");
         let head = Head { profile: "kodo", title: "KODO", generator: "m365-runbook 0", inventory: "a.csv".into() };
-        let mut w = Writer::create(tmp.path(), &head).expect("create");
+        let Ok(mut w) = Writer::create(tmp.path(), &head) else { panic!("create") };
         for i in 0..2 {
-            w.bundle(&entry(i)).expect("row");
+            assert!(w.bundle(&entry(i)).is_ok());
         }
         assert_eq!(w.bundles(), 2);
         let failed = [Failed { line: 9, errors: vec![Diagnostic::error("no")], from_check: true, io: None }];
-        w.finish(&head, &failed).expect("finish");
+        assert!(w.finish(&head, &failed).is_ok());
         let mut names: Vec<String> = std::fs::read_dir(tmp.path())
             .expect("dir")
             .filter_map(|e| e.ok()?.file_name().into_string().ok())

@@ -112,7 +112,8 @@ pub fn run(
         generator: concat!("m365-runbook ", env!("CARGO_PKG_VERSION")),
         inventory: shown.clone(),
     };
-    let index_error = |e: std::io::Error| anyhow::anyhow!("cannot write the index of `{}`: {e}", target.display());
+    let index_error =
+        |e: index::WriteError| anyhow::anyhow!("cannot write `{}`: {}", target.join(e.file).display(), e.error);
     let mut index = index::Writer::create(&staging, &head).map_err(index_error)?;
     let progress = progress_bar(good as u64, cli.quiet);
     // Second walk: the good rows again, rendered in parallel a chunk at a time; each bundle is
