@@ -49,56 +49,25 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let Run { loaded, setup, base, default_cloud, inventory: inventory_path } = *run;
+    let loaded = run.loaded;
     let t0 = std::time::Instant::now();
-    let inventory = Inventory::read(inventory_path)?;
-    let shown = inventory_path.display().to_string();
-    // First walk: check every row before anything is written. Only the problems are kept, and
-    // what spans rows: the tenants seen, one lint per (cloud, credential, secret lifetime), the
-    // stencil groups (`stencil.rs`).
-    let mut checker = Checker::new(base, default_cloud);
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    let mut linted: BTreeMap<LintKey, Vec<Diagnostic>> = BTreeMap::new();
-    let mut groups = crate::stencil::Groups::new(setup, loaded);
-    let (mut rows, mut good) = (0usize, 0usize);
-    let mut lint_error: Option<InputError> = None;
-    inventory.rows(&mut |row| {
-        rows += 1;
-        let job = match ready(&mut checker, &row, setup, &shown) {
-            Ok(job) => job,
-            Err(found) => return problems.extend(found),
-        };
-        if let std::collections::btree_map::Entry::Vacant(slot) = linted.entry(lint_key(&job)) {
-            // A profile error stops the run before anything is written.
-            match job::lint(setup, loaded, &job.values, &job.cloud) {
-                Ok(w) => {
-                    slot.insert(w);
-                }
-                Err(e) => {
-                    lint_error.get_or_insert(e);
-                }
-            }
-        }
-        groups.add(&job.values, &job.cloud);
-        good += 1;
-    })?;
-    drop(checker);
+    let inventory = Inventory::read(run.inventory)?;
+    let checked = check_all(run, &inventory)?;
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&loaded.profile.id));
     let color = crate::term::color_enabled(crate::term::Stream::Stderr);
-    if !problems.is_empty() && !args.keep_going {
-        return Err(InputError::new(problems).into());
+    if !checked.problems.is_empty() && !args.keep_going {
+        return Err(InputError::new(checked.problems).into());
     }
-    for p in &problems {
+    for p in &checked.problems {
         write!(err, "{}", crate::term::paint(&p.to_string(), color))?;
     }
     if cli.verbose {
-        eprintln!("checked {rows} rows in {:?}", t0.elapsed());
-        eprintln!("{} of {good} rows share a stencil", groups.shared_rows());
+        eprintln!("checked {} rows in {:?}", checked.rows, t0.elapsed());
+        eprintln!("{} of {} rows share a stencil", checked.groups.shared_rows(), checked.good);
     }
-    if let Some(e) = lint_error {
+    if let Some(e) = checked.lint_error {
         return Err(e.into());
     }
-    let bad_lines: HashSet<usize> = problems.iter().filter_map(|d| d.location.as_ref().map(|l| l.line)).collect();
 
     // The whole output folder is staged and swapped in at once: all or nothing, under a lock.
     let placement = output::Placement::begin(&target, args.force, output::Existing::AllowEmpty)
@@ -110,59 +79,14 @@ pub fn run(
         profile: &loaded.profile.id,
         title: &loaded.profile.title,
         generator: concat!("m365-runbook ", env!("CARGO_PKG_VERSION")),
-        inventory: shown.clone(),
+        inventory: run.inventory.display().to_string(),
     };
     let index_error =
         |e: index::WriteError| anyhow::anyhow!("cannot write `{}`: {}", target.join(e.file).display(), e.error);
     let mut index = index::Writer::create(&staging, &head).map_err(index_error)?;
-    let progress = progress_bar(good as u64, cli.quiet);
-    // Second walk: the good rows again, rendered in parallel a chunk at a time; each bundle is
-    // written and dropped, its index entry written, before the next chunk is read.
-    let mut checker = Checker::new(base, default_cloud);
-    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
-    let mut failed: Vec<Failed> = Vec::new();
-    let mut stop: Option<anyhow::Error> = None;
-    let flush = |chunk: &mut Vec<Job>, index: &mut index::Writer, failed: &mut Vec<Failed>| {
-        let results: Vec<RowResult> = std::mem::take(chunk)
-            .into_par_iter()
-            .map(|j| {
-                let warnings = linted.get(&lint_key(&j)).cloned().unwrap_or_default();
-                let result = render_row(&groups, &j, warnings, &staging, &target);
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                result
-            })
-            .collect();
-        for result in results {
-            match result {
-                Ok(entry) => index.bundle(&entry).map_err(index_error)?,
-                // A file system that refuses (a full disk) fails the run whole, whatever
-                // --keep-going says.
-                Err(Failed { io: Some(io), .. }) => {
-                    anyhow::bail!("{io}; nothing was changed at `{}`", target.display())
-                }
-                Err(f) => failed.push(f),
-            }
-        }
-        Ok(())
-    };
-    inventory.rows(&mut |row| {
-        if stop.is_some() || bad_lines.contains(&row.line) {
-            return;
-        }
-        let Ok(job) = ready(&mut checker, &row, setup, &shown) else { return };
-        chunk.push(job);
-        if chunk.len() == CHUNK
-            && let Err(e) = flush(&mut chunk, &mut index, &mut failed)
-        {
-            stop = Some(e);
-        }
-    })?;
-    if let Some(e) = stop {
-        return Err(e);
-    }
-    flush(&mut chunk, &mut index, &mut failed)?;
+    let progress = progress_bar(checked.good as u64, cli.quiet);
+    let places = Places { staging: &staging, target: &target };
+    let failed = render_all(run, &inventory, &checked, &mut index, places, progress.as_ref())?;
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -174,7 +98,7 @@ pub fn run(
     }
     // The index lists every row that is not in place: bad rows found by the check and rows
     // that failed to render, in line order.
-    let mut failed_all: Vec<Failed> = group_by_line(&problems);
+    let mut failed_all: Vec<Failed> = group_by_line(&checked.problems);
     failed_all.extend(failed);
     failed_all.sort_by_key(|f| f.line);
     let bundles = index.bundles();
@@ -193,6 +117,129 @@ pub fn run(
         return Err(crate::commands::lint::FindingsFailed.into());
     }
     Ok(())
+}
+
+/// What the first walk keeps: the problems, and what spans rows.
+struct Checked<'a> {
+    rows: usize,
+    good: usize,
+    problems: Vec<Diagnostic>,
+    /// The lines of the problems: the second walk skips them.
+    bad_lines: HashSet<usize>,
+    /// One lint per (cloud, credential, secret lifetime): the findings depend on nothing else.
+    linted: BTreeMap<LintKey, Vec<Diagnostic>>,
+    /// A profile error, which stops the run before anything is written.
+    lint_error: Option<InputError>,
+    groups: crate::stencil::Groups<'a>,
+}
+
+/// First walk: every row checked before anything is written, none kept.
+fn check_all<'a>(run: &Run<'a>, inventory: &Inventory) -> Result<Checked<'a>, InputError> {
+    let shown = run.inventory.display().to_string();
+    let mut checker = Checker::new(run.base, run.default_cloud);
+    let mut checked = Checked {
+        rows: 0,
+        good: 0,
+        problems: Vec::new(),
+        bad_lines: HashSet::new(),
+        linted: BTreeMap::new(),
+        lint_error: None,
+        groups: crate::stencil::Groups::new(run.setup, run.loaded),
+    };
+    inventory.rows(&mut |row| {
+        checked.rows += 1;
+        let job = match ready(&mut checker, &row, run.setup, &shown) {
+            Ok(job) => job,
+            Err(found) => return checked.problems.extend(found),
+        };
+        if let std::collections::btree_map::Entry::Vacant(slot) = checked.linted.entry(lint_key(&job)) {
+            match job::lint(run.setup, run.loaded, &job.values, &job.cloud) {
+                Ok(w) => {
+                    slot.insert(w);
+                }
+                Err(e) => {
+                    checked.lint_error.get_or_insert(e);
+                }
+            }
+        }
+        checked.groups.add(&job.values, &job.cloud);
+        checked.good += 1;
+    })?;
+    checked.bad_lines = checked.problems.iter().filter_map(|d| d.location.as_ref().map(|l| l.line)).collect();
+    Ok(checked)
+}
+
+/// Where bundles are written, and where they will be (for messages).
+#[derive(Clone, Copy)]
+struct Places<'p> {
+    staging: &'p Path,
+    target: &'p Path,
+}
+
+/// Second walk: the good rows again, rendered in parallel a chunk at a time; each bundle is
+/// written and dropped and its index entry written before the next chunk is read. Returns the
+/// rows that failed to render; a file system that refuses fails the whole run.
+fn render_all(
+    run: &Run<'_>,
+    inventory: &Inventory,
+    checked: &Checked<'_>,
+    index: &mut index::Writer,
+    places: Places<'_>,
+    progress: Option<&indicatif::ProgressBar>,
+) -> anyhow::Result<Vec<Failed>> {
+    let shown = run.inventory.display().to_string();
+    let mut checker = Checker::new(run.base, run.default_cloud);
+    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
+    let mut failed: Vec<Failed> = Vec::new();
+    let mut stop: Option<anyhow::Error> = None;
+    let flush = |chunk: &mut Vec<Job>, index: &mut index::Writer, failed: &mut Vec<Failed>| {
+        let results: Vec<RowResult> = std::mem::take(chunk)
+            .into_par_iter()
+            .map(|j| {
+                let warnings = checked.linted.get(&lint_key(&j)).cloned().unwrap_or_default();
+                let result = render_row(&checked.groups, &j, warnings, places);
+                if let Some(p) = progress {
+                    p.inc(1);
+                }
+                result
+            })
+            .collect();
+        for result in results {
+            match result {
+                Ok(entry) => index.bundle(&entry).map_err(|e| {
+                    anyhow::anyhow!("cannot write `{}`: {}", places.target.join(e.file).display(), e.error)
+                })?,
+                // A file system that refuses (a full disk) fails the run whole, whatever
+                // --keep-going says.
+                Err(Failed { io: Some(io), .. }) => {
+                    anyhow::bail!("{io}; nothing was changed at `{}`", places.target.display())
+                }
+                Err(f) => failed.push(f),
+            }
+        }
+        Ok(())
+    };
+    inventory.rows(&mut |row| {
+        if stop.is_some() || checked.bad_lines.contains(&row.line) {
+            return;
+        }
+        match ready(&mut checker, &row, run.setup, &shown) {
+            Ok(job) => chunk.push(job),
+            // Only what changed between the walks (a certificate file) fails here: reported
+            // as the row's render failure, never dropped.
+            Err(errors) => failed.push(Failed { line: row.line, errors, from_check: false, io: None }),
+        }
+        if chunk.len() == CHUNK
+            && let Err(e) = flush(&mut chunk, index, &mut failed)
+        {
+            stop = Some(e);
+        }
+    })?;
+    if let Some(e) = stop {
+        return Err(e);
+    }
+    flush(&mut chunk, index, &mut failed)?;
+    Ok(failed)
 }
 
 /// Rows rendered at a time: enough to keep both cores busy, few enough that memory does not
@@ -218,9 +265,9 @@ fn render_row(
     groups: &crate::stencil::Groups<'_>,
     j: &Job,
     warnings: Vec<Diagnostic>,
-    staging: &Path,
-    target: &Path,
+    places: Places<'_>,
 ) -> RowResult {
+    let Places { staging, target } = places;
     let fail = |errors: Vec<Diagnostic>| Failed { line: j.line, errors, from_check: false, io: None };
     let rendered = groups.render(&j.values, &j.cloud, warnings).map_err(|e| fail(e.diagnostics))?;
     let tenant = j.values.tenant.to_string();
