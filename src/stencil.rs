@@ -14,8 +14,8 @@
 //! values (else the row renders directly); the first row of each group is rendered both ways
 //! and a difference sends the whole group to direct rendering; and `tests/stencil.rs` compares
 //! both ways for every built-in profile and flavour, with names and ids of every shape (one
-//! character, 63, digits first, all zeros). Templates given with
-//! `--templates` may do anything with a value, so with them every row renders directly.
+//! character, 63, digits first, all zeros). Templates given with `--templates` may do anything
+//! with a value, so with them every row renders directly.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
