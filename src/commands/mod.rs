@@ -28,7 +28,7 @@ pub fn catalog(cli: &Cli) -> Result<crate::catalog::Catalog, InputError> {
 pub fn profile<'a>(cli: &Cli, name: &str, set: &'a mut Option<ProfileSet>) -> Result<LoadedProfileRef<'a>, InputError> {
     let no_folders = cli.profiles.is_empty() && std::env::var_os("M365_RUNBOOK_PROFILES").is_none_or(|v| v.is_empty());
     if no_folders && let Some(b) = crate::profile::find_builtin(name) {
-        return Ok(LoadedProfileRef::Owned(Box::new(LoadedProfile::builtin(b.id, b.text)?)));
+        return Ok(LoadedProfileRef::Owned(Box::new(LoadedProfile::builtin(b)?)));
     }
     set.insert(profiles(cli)?).resolve(name)
 }

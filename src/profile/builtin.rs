@@ -7,6 +7,8 @@ pub struct BuiltinProfile {
     /// (a test keeps them equal to the file's).
     pub aliases: &'static [&'static str],
     pub text: &'static str,
+    /// The same profile as JSON, written by `build.rs` (`null` if the text is not YAML).
+    pub json: &'static str,
 }
 
 macro_rules! builtin {
@@ -15,6 +17,7 @@ macro_rules! builtin {
             id: $id,
             aliases: &[$($($alias),*)?],
             text: include_str!(concat!("../../profiles/", $id, ".yaml")),
+            json: include_str!(concat!(env!("OUT_DIR"), "/profiles/", $id, ".json")),
         }),*]
     };
 }

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::{BUILTIN_PROFILES, InputChannel, Profile, SettingValue};
+use super::{BUILTIN_PROFILES, BuiltinProfile, InputChannel, Profile, SettingValue};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::suggest;
 use crate::yaml_spans::Spans;
@@ -31,18 +31,32 @@ impl LoadedProfile {
     }
 
     /// A profile built into the binary, `built-in:ID.yaml`. Its nesting is within bounds (the
-    /// test `builtin_profiles_nest_within_bounds`), so the depth check, a second YAML parse and a
-    /// millisecond of every run, is skipped.
-    pub fn builtin(id: &str, text: &str) -> Result<LoadedProfile, InputError> {
-        let mut loaded = LoadedProfile::parse_checked(&format!("built-in:{id}.yaml"), text)?;
+    /// test `builtin_profiles_nest_within_bounds`), so the depth check, a second YAML parse, is
+    /// skipped, and it is read from the JSON `build.rs` made of it (the test
+    /// `builtin_profiles_read_the_same_from_json_and_yaml`); its YAML is read only if that fails,
+    /// for the error's position. A millisecond of every run saved.
+    pub fn builtin(b: &BuiltinProfile) -> Result<LoadedProfile, InputError> {
+        let origin = format!("built-in:{}.yaml", b.id);
+        let profile = match serde_json::from_str::<Profile>(b.json) {
+            Ok(profile) => profile,
+            Err(_) => LoadedProfile::parse_yaml(&origin, b.text)?,
+        };
+        let mut loaded = LoadedProfile::checked(profile, &origin, b.text)?;
         loaded.builtin = true;
         Ok(loaded)
     }
 
     /// [`LoadedProfile::parse`] after the depth check.
     fn parse_checked(origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
-        let profile: Profile =
-            serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&Spans::index(origin, text), &e)))?;
+        LoadedProfile::checked(LoadedProfile::parse_yaml(origin, text)?, origin, text)
+    }
+
+    fn parse_yaml(origin: &str, text: &str) -> Result<Profile, InputError> {
+        serde_yaml::from_str(text).map_err(|e| InputError::one(yaml_error(&Spans::index(origin, text), &e)))
+    }
+
+    /// The profile read from `text`, its shape checked.
+    fn checked(profile: Profile, origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
         let spans = OnceLock::new();
         let loaded =
             LoadedProfile { profile, origin: origin.to_string(), builtin: false, spans, text: text.to_string() };
@@ -570,7 +584,7 @@ impl ProfileSet {
     pub fn builtin() -> Result<ProfileSet, InputError> {
         let mut profiles = Vec::with_capacity(BUILTIN_PROFILES.len());
         for b in BUILTIN_PROFILES {
-            profiles.push(LoadedProfile::builtin(b.id, b.text)?);
+            profiles.push(LoadedProfile::builtin(b)?);
         }
         Ok(ProfileSet { profiles })
     }
@@ -671,8 +685,18 @@ mod tests {
     fn builtin_profiles_nest_within_bounds() {
         for b in crate::profile::builtin::BUILTIN_PROFILES {
             assert!(crate::input::check_yaml_depth(b.id, b.text).is_ok(), "{}", b.id);
-            let loaded = LoadedProfile::builtin(b.id, b.text).expect("parses");
+            let loaded = LoadedProfile::builtin(b).expect("parses");
             assert!(loaded.builtin && loaded.origin == format!("built-in:{}.yaml", b.id));
+        }
+    }
+
+    #[test]
+    fn builtin_profiles_read_the_same_from_json_and_yaml() {
+        for b in crate::profile::builtin::BUILTIN_PROFILES {
+            let from_json: Profile = serde_json::from_str(b.json).expect("build.rs wrote JSON for it");
+            let from_yaml: Profile = serde_yaml::from_str(b.text).expect("YAML");
+            assert_eq!(from_json, from_yaml, "{}", b.id);
+            assert_eq!(LoadedProfile::builtin(b).map(|l| l.text == b.text).ok(), Some(true));
         }
     }
 
