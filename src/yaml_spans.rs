@@ -14,34 +14,46 @@ use crate::diagnostic::Location;
 #[derive(Debug, Default)]
 pub struct Spans {
     file: String,
-    lines: Vec<String>,
+    text: String,
+    /// Where each line of `text` starts.
+    line_starts: Vec<usize>,
     nodes: HashMap<String, (usize, usize)>,
 }
 
 enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, index: usize },
+    /// `located`: its `#map` entry is recorded (at its first key).
+    Map {
+        path: String,
+        key: Option<String>,
+        located: bool,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
 }
 
 impl Spans {
     /// Indexes `text`. A text the event parser rejects gives an empty index: the typed parser
     /// reports that error itself, with its own position.
     pub fn index(file: &str, text: &str) -> Spans {
-        let mut spans =
-            Spans { file: file.to_string(), lines: text.lines().map(str::to_string).collect(), nodes: HashMap::new() };
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut spans = Spans { file: file.to_string(), text: text.to_string(), line_starts, nodes: HashMap::new() };
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         while let Ok((event, mark)) = parser.next_token() {
             match event {
                 Event::StreamEnd => break,
                 Event::Scalar(value, style, ..) => {
-                    if let Some(Frame::Map { path, key }) = stack.last_mut()
+                    if let Some(Frame::Map { path, key, located }) = stack.last_mut()
                         && key.is_none()
                     {
                         // A mapping is located at its first key: the parser's own mark for a
                         // block mapping is not where a reader would look.
-                        let map_marker = format!("{path}#map");
-                        spans.nodes.entry(map_marker).or_insert((mark.line(), mark.col() + 1));
+                        if !*located {
+                            spans.nodes.entry(format!("{path}#map")).or_insert((mark.line(), mark.col() + 1));
+                            *located = true;
+                        }
                         // A mapping key: remember it, and where it is (for missing values).
                         let child = join_key(path, &value);
                         *key = Some(value);
@@ -70,7 +82,7 @@ impl Spans {
                 }
                 Event::MappingStart(..) => {
                     let path = spans.next_child(&mut stack);
-                    stack.push(Frame::Map { path, key: None });
+                    stack.push(Frame::Map { path, key: None, located: false });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     stack.pop();
@@ -85,7 +97,7 @@ impl Spans {
     fn next_child(&self, stack: &mut [Frame]) -> String {
         match stack.last_mut() {
             None => String::new(),
-            Some(Frame::Map { path, key }) => {
+            Some(Frame::Map { path, key, .. }) => {
                 let k = key.take().unwrap_or_default();
                 join_key(path, &k)
             }
@@ -120,9 +132,22 @@ impl Spans {
 
     /// A location at a known line and column (from the typed parser's error).
     pub fn at(&self, line: usize, column: usize, path: Option<String>, width: Option<usize>) -> Location {
-        let line_text = self.lines.get(line.wrapping_sub(1)).cloned();
+        let line_text = self.line(line).map(str::to_string);
         let width = width.unwrap_or_else(|| line_text.as_deref().map_or(1, |t| scalar_width(t, column)));
         Location { file: self.file.clone(), line, column, path, line_text, width }
+    }
+
+    /// Line `number` (1-based) of the text, without its line break, as `str::lines` gives it.
+    fn line(&self, number: usize) -> Option<&str> {
+        let start = *self.line_starts.get(number.checked_sub(1)?)?;
+        if start >= self.text.len() {
+            return None;
+        }
+        match self.line_starts.get(number) {
+            // Ended by `\n`, or by `\r\n`.
+            Some(next) => self.text.get(start..next - 1).map(|l| l.strip_suffix('\r').unwrap_or(l)),
+            None => self.text.get(start..),
+        }
     }
 
     pub fn file(&self) -> &str {
@@ -190,6 +215,17 @@ mod tests {
         assert_eq!((add_in.line, add_in.column), (5, 3));
         let flow = spans.locate("s.add_in.x[0]").expect("flow item");
         assert_eq!((flow.column, flow.width), (9, 3));
+    }
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        for text in ["a\nb\n", "a\r\nb", "\n\nx", "", "only", "a\n\n", "a\r", "a\r\n\r"] {
+            let spans = Spans::index("p.yaml", text);
+            let lines: Vec<&str> = text.lines().collect();
+            for n in 0..lines.len() + 2 {
+                assert_eq!(spans.line(n), n.checked_sub(1).and_then(|i| lines.get(i).copied()), "{text:?} {n}");
+            }
+        }
     }
 
     #[test]
