@@ -93,15 +93,28 @@ fn engine() -> Tera {
     tera
 }
 
-/// Adds the template `entry` to `tera`, after the partials it names that `tera` lacks.
+/// Adds the template `entry` to `tera`, after the partials it names that `tera` lacks, one at
+/// a time, so that an error names the template it is in.
 fn add(tera: &mut Tera, entry: &Entry, entries: &[Entry]) -> Result<(), Box<Diagnostic>> {
-    for partial in named_partials(&entry.text, entries) {
-        if partial.name != entry.name && !tera.contains_template(partial.name) {
-            tera.add_raw_template(partial.name, &partial.text)
-                .map_err(|e| Box::new(template_error(&partial.origin, &partial.text, &e)))?;
+    for e in missing(tera, &[entry], entries) {
+        tera.add_raw_template(e.name, &e.text).map_err(|err| Box::new(template_error(&e.origin, &e.text, &err)))?;
+    }
+    Ok(())
+}
+
+/// What `tera` lacks to render `wanted`: the partials they name, once each, then those of
+/// `wanted` it does not have yet.
+fn missing<'e>(tera: &Tera, wanted: &[&'e Entry], entries: &'e [Entry]) -> Vec<&'e Entry> {
+    let mut batch: Vec<&Entry> = Vec::new();
+    for entry in wanted {
+        for partial in named_partials(&entry.text, entries) {
+            if !tera.contains_template(partial.name) && !batch.iter().chain(wanted).any(|b| b.name == partial.name) {
+                batch.push(partial);
+            }
         }
     }
-    tera.add_raw_template(entry.name, &entry.text).map_err(|e| Box::new(template_error(&entry.origin, &entry.text, &e)))
+    batch.extend(wanted.iter().copied().filter(|e| !tera.contains_template(e.name)));
+    batch
 }
 
 /// The partials whose name (`_NAME.tera`) appears in `text`, in an include or anywhere else.
@@ -197,18 +210,7 @@ impl Templates {
             return;
         }
         let mut tera = self.engine.write().unwrap_or_else(PoisonError::into_inner);
-        let mut batch: Vec<&Entry> = Vec::new();
-        for entry in &wanted {
-            for partial in named_partials(&entry.text, &self.entries) {
-                if partial.name != entry.name
-                    && !tera.contains_template(partial.name)
-                    && !batch.iter().chain(&wanted).any(|b| b.name == partial.name)
-                {
-                    batch.push(partial);
-                }
-            }
-        }
-        batch.extend(wanted.iter().copied().filter(|e| !tera.contains_template(e.name)));
+        let batch = missing(&tera, &wanted, &self.entries);
         if tera.add_raw_templates(batch.iter().map(|e| (e.name, e.text.as_str()))).is_ok() {
             for entry in wanted {
                 let _ = entry.compiled.set(Ok(()));

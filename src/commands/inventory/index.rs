@@ -113,6 +113,13 @@ pub struct WriteError {
     pub error: io::Error,
 }
 
+impl WriteError {
+    /// The error of a run writing into `target`, naming the file as it would have been there.
+    pub fn into_anyhow(self, target: &Path) -> anyhow::Error {
+        anyhow::anyhow!("cannot write `{}`: {}", target.join(self.file).display(), self.error)
+    }
+}
+
 fn on(file: &'static str) -> impl Fn(io::Error) -> WriteError {
     move |error| WriteError { file, error }
 }

@@ -81,8 +81,7 @@ pub fn run(
         generator: concat!("m365-runbook ", env!("CARGO_PKG_VERSION")),
         inventory: run.inventory.display().to_string(),
     };
-    let index_error =
-        |e: index::WriteError| anyhow::anyhow!("cannot write `{}`: {}", target.join(e.file).display(), e.error);
+    let index_error = |e: index::WriteError| e.into_anyhow(&target);
     let mut index = index::Writer::create(&staging, &head).map_err(index_error)?;
     let progress = progress_bar(checked.good as u64, cli.quiet);
     let places = Places { staging: &staging, target: &target };
@@ -206,9 +205,7 @@ fn render_all(
             .collect();
         for result in results {
             match result {
-                Ok(entry) => index.bundle(&entry).map_err(|e| {
-                    anyhow::anyhow!("cannot write `{}`: {}", places.target.join(e.file).display(), e.error)
-                })?,
+                Ok(entry) => index.bundle(&entry).map_err(|e| e.into_anyhow(places.target))?,
                 // A file system that refuses (a full disk) fails the run whole, whatever
                 // --keep-going says.
                 Err(Failed { io: Some(io), .. }) => {
