@@ -1,7 +1,8 @@
 //! Compiles `catalog/permissions.json` into static tables, so the binary carries the catalog
 //! and pays nothing to load it at run time; and stores each built-in profile (`profiles/*.yaml`)
 //! as JSON beside its text, which the binary reads in a fifth of the time YAML takes
-//! (`profile::builtin`; a test holds both readings equal).
+//! (`profile::builtin`; a test holds both readings equal); and compiles the built-in templates
+//! into Rust (`build/template_compiler.rs`).
 
 use std::env;
 use std::fmt::Write as _;
@@ -9,6 +10,9 @@ use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
+
+#[path = "build/template_compiler.rs"]
+mod template_compiler;
 
 fn main() {
     let source = "catalog/permissions.json";
@@ -81,6 +85,28 @@ fn main() {
     let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("catalog_data.rs");
     fs::write(dest, out).expect("write catalog_data.rs");
     profiles_as_json();
+    compile_templates("templates", "compiled_templates.rs");
+    compile_templates("tests/fixtures/compiled-templates", "compiled_fixtures.rs");
+}
+
+/// Every `NAME.tera` of `dir` -> `OUT_DIR/file`: see `build/template_compiler.rs`.
+fn compile_templates(dir: &str, file: &str) {
+    println!("cargo:rerun-if-changed={dir}");
+    println!("cargo:rerun-if-changed=build");
+    let mut templates = Vec::new();
+    for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("read {dir}/: {e}")) {
+        let path = entry.expect("a folder entry").path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        if !name.ends_with(".tera") {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        templates.push((name.to_string(), text));
+    }
+    templates.sort();
+    let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join(file);
+    fs::write(dest, template_compiler::compile(&templates)).expect("write the compiled templates");
 }
 
 /// `profiles/ID.yaml` -> `OUT_DIR/profiles/ID.json`. A profile that is not YAML is written as

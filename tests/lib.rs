@@ -4,6 +4,7 @@ mod catalog;
 mod cli;
 mod clouds;
 mod common;
+mod compiled_templates;
 mod diff;
 mod docs;
 mod errors;

@@ -2,6 +2,8 @@
 
 mod appinv;
 mod bundle;
+pub mod compiled;
+mod filters;
 mod index;
 mod manifest;
 pub mod reflow;

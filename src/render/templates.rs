@@ -6,10 +6,9 @@ use std::fs;
 use std::path::Path;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
-use tera::{Kwargs, State, Tera, Value};
+use tera::Tera;
 
 use crate::diagnostic::{Diagnostic, InputError, Location};
-use crate::quote;
 
 /// Built-in templates: (name, text). The name is the file written, plus `.tera`.
 pub static BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -68,6 +67,9 @@ pub fn filters_for(template: &str) -> &'static [&'static str] {
 pub struct Templates {
     entries: Vec<Entry>,
     engine: RwLock<Tera>,
+    /// Whether the compiled built-ins ([`super::compiled`]) render: no override, and not asked
+    /// for tera alone.
+    native: bool,
 }
 
 struct Entry {
@@ -89,7 +91,7 @@ pub fn is_partial(name: &str) -> bool {
 fn engine() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(Vec::<&str>::new());
-    register_filters(&mut tera);
+    super::filters::register(&mut tera);
     tera
 }
 
@@ -140,6 +142,14 @@ impl Templates {
     /// The built-in templates.
     pub fn builtin() -> Result<Templates, InputError> {
         Templates::with_overrides(None)
+    }
+
+    /// The built-in templates, every one rendered by tera from its text (the compiled ones are
+    /// not used): what the tests compare the compiled templates with.
+    pub fn interpreted() -> Result<Templates, InputError> {
+        let mut templates = Templates::builtin()?;
+        templates.native = false;
+        Ok(templates)
     }
 
     /// Built-ins, with every `NAME.tera` file of `dir` replacing the built-in of that name.
@@ -196,7 +206,8 @@ impl Templates {
                 return Err(InputError::new(problems));
             }
         }
-        Ok(Templates { entries, engine: RwLock::new(engine()) })
+        let native = entries.iter().all(|e| e.origin.starts_with("built-in:"));
+        Ok(Templates { entries, engine: RwLock::new(engine()), native })
     }
 
     /// Compiles the templates `names` (e.g. `runbook.md.tera`) not compiled yet, with their
@@ -204,8 +215,11 @@ impl Templates {
     /// a whole bundle costs less than one per template. A template that fails here is left for
     /// [`Templates::render`] to compile alone and report.
     pub fn prepare(&self, names: &[&str]) {
-        let wanted: Vec<&Entry> =
-            self.entries.iter().filter(|e| e.compiled.get().is_none() && names.contains(&e.name)).collect();
+        let wanted: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.compiled.get().is_none() && names.contains(&e.name) && self.compiled(e.name).is_none())
+            .collect();
         if wanted.is_empty() {
             return;
         }
@@ -223,8 +237,21 @@ impl Templates {
         self.entries.iter().all(|e| e.origin.starts_with("built-in:"))
     }
 
+    /// The compiled function that renders `name`, when one is used.
+    fn compiled(&self, name: &str) -> Option<super::compiled::Render> {
+        if self.native { super::compiled::find(name) } else { None }
+    }
+
     /// Renders the template `name` (e.g. `runbook.md.tera`) with `context`.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, InputError> {
+        if let Some(template) = self.compiled(name) {
+            let capacity = self.entries.iter().find(|e| e.name == name).map_or(0, |e| e.text.len());
+            match super::compiled::render(template, context, capacity) {
+                Ok(text) if text.len() <= MAX_OUTPUT_BYTES => return Ok(text),
+                // tera renders it instead, and gives its own output or error.
+                _ => super::compiled::note_fallback(),
+            }
+        }
         let entry = self
             .entries
             .iter()
@@ -379,166 +406,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-fn text_of(v: &Value) -> String {
-    match v.as_str() {
-        Some(s) => s.to_string(),
-        None => v.to_string(),
-    }
-}
-
-fn is_gitbook(state: &State) -> bool {
-    matches!(state.get::<Value>("flavor"), Ok(Some(f)) if f.as_str() == Some("gitbook"))
-}
-
-fn has_template_tag(text: &str) -> bool {
-    ["{%", "{{", "{#"].iter().any(|t| text.contains(t))
-}
-
-/// A code span on a GitBook page, or escaped text where a code span cannot hold the value: a
-/// template tag would still be read inside it, and HonKit splits table cells at every `|`.
-fn gitbook_code(text: &str) -> String {
-    if has_template_tag(text) || text.contains('|') { quote::gitbook_text(text) } else { quote::markdown_code(text) }
-}
-
-/// The quoting filters, each a pure function of its text (and of whether the page is for
-/// GitBook). The filters that see string values remember their results per thread: an inventory
-/// quotes the same permission names, summaries and commands in every bundle, and a lookup costs a
-/// fraction of quoting again. Each memo is emptied when it grows past [`MEMO_LIMIT`] entries (a
-/// bundle quotes a few hundred distinct texts per filter), so memory stays flat in the number of
-/// rows.
-#[derive(Clone, Copy)]
-enum Memo {
-    Sh,
-    Ps,
-    Md,
-    MdTicked,
-    MdCode,
-    MdUrl,
-    Yaml,
-    Comment,
-}
-
-const MEMOS: usize = 8;
-const MEMO_LIMIT: usize = 1024;
-
-thread_local! {
-    /// One map per filter and flavour (GitBook or not): text -> quoted text.
-    static MEMO: std::cell::RefCell<Vec<std::collections::HashMap<String, String>>> =
-        std::cell::RefCell::new(vec![std::collections::HashMap::new(); MEMOS * 2]);
-}
-
-/// `quote(text)` of a value, remembered for string values; other values are quoted from their
-/// text form each time.
-fn memoized(memo: Memo, gitbook: bool, v: &Value, quote: impl FnOnce(&str) -> String) -> String {
-    let Some(text) = v.as_str() else { return quote(&v.to_string()) };
-    let slot = memo as usize * 2 + usize::from(gitbook);
-    MEMO.with(|m| {
-        let mut maps = m.borrow_mut();
-        let map = &mut maps[slot];
-        if let Some(hit) = map.get(text) {
-            return hit.clone();
-        }
-        let quoted = quote(text);
-        if map.len() >= MEMO_LIMIT {
-            map.clear();
-        }
-        map.insert(text.to_string(), quoted.clone());
-        quoted
-    })
-}
-
-fn register_filters(tera: &mut Tera) {
-    tera.register_filter("sh", |v: &Value, _: Kwargs, _: &State| memoized(Memo::Sh, false, v, quote::bash));
-    tera.register_filter("ps", |v: &Value, _: Kwargs, _: &State| match v.as_bool() {
-        Some(true) => "$true".to_string(),
-        Some(false) => "$false".to_string(),
-        None if v.is_number() => v.to_string(),
-        None => memoized(Memo::Ps, false, v, quote::powershell),
-    });
-    tera.register_filter("dotenv", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let text = text_of(v);
-        quote::dotenv(&text).ok_or_else(|| {
-            tera::Error::message(format!("`{}` cannot be written to a dotenv file", text.escape_debug()))
-        })
-    });
-    // Markdown text: CommonMark and MDX escapes, or GitBook's (see `quote::gitbook_text`).
-    tera.register_filter("md", |v: &Value, _: Kwargs, state: &State| {
-        let gitbook = is_gitbook(state);
-        memoized(Memo::Md, gitbook, v, if gitbook { quote::gitbook_text } else { quote::markdown })
-    });
-    tera.register_filter("md_ticked", |v: &Value, _: Kwargs, state: &State| {
-        let gitbook = is_gitbook(state);
-        memoized(Memo::MdTicked, gitbook, v, |text| {
-            if gitbook {
-                quote::ticked_with(text, quote::gitbook_text, gitbook_code)
-            } else {
-                quote::markdown_ticked(text)
-            }
-        })
-    });
-    // GitBook pages go through a template engine (Liquid, or Nunjucks in HonKit) that reads `{%`,
-    // `{{` and `{#` even inside code: a code block line holding one is refused.
-    tera.register_filter("md_code", |v: &Value, _: Kwargs, state: &State| {
-        let gitbook = is_gitbook(state);
-        memoized(Memo::MdCode, gitbook, v, if gitbook { gitbook_code } else { quote::markdown_code })
-    });
-    tera.register_filter("md_fenced", |v: &Value, _: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let text = text_of(v);
-        if is_gitbook(state) && has_template_tag(&text) {
-            return Err(tera::Error::message(format!(
-                "`{}` cannot be placed in a GitBook code block: GitBook reads `{{%`, `{{{{` and `{{#` as template tags",
-                text.escape_debug()
-            )));
-        }
-        Ok(quote::markdown_fenced(&text))
-    });
-    // Front matter values: strings double-quoted with JSON escapes; numbers and booleans as they are.
-    tera.register_filter("yaml", |v: &Value, _: Kwargs, _: &State| {
-        if v.is_number() || v.as_bool().is_some() {
-            v.to_string()
-        } else {
-            memoized(Memo::Yaml, false, v, quote::yaml_string)
-        }
-    });
-    tera.register_filter("md_url", |v: &Value, _: Kwargs, _: &State| {
-        memoized(Memo::MdUrl, false, v, quote::markdown_url)
-    });
-    // Names the loader already checked (variable names, Set-SPOTenant parameters); re-checked so a
-    // custom template cannot place anything else unquoted.
-    tera.register_filter("ident", |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let text = text_of(v);
-        let ok = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if ok { Ok(text) } else { Err(tera::Error::message(format!("`{}` is not an identifier", text.escape_debug()))) }
-    });
-    // Comments end at a line break: keep a value on its comment line.
-    tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| {
-        memoized(Memo::Comment, false, v, |text| text.replace(['\r', '\n'], " "))
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn remembered_quoting_keeps_filters_and_flavours_apart_and_stays_bounded() {
-        let v = Value::from("a|b");
-        assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b");
-        assert_eq!(memoized(Memo::Md, true, &v, quote::gitbook_text), "a&#124;b", "GitBook's own entry");
-        assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b", "remembered");
-        assert_eq!(memoized(Memo::MdCode, false, &v, quote::markdown_code), "`a|b`", "each filter its own");
-        assert_eq!(memoized(Memo::Sh, false, &Value::from(3), quote::bash), quote::bash("3"), "not a string");
-        for i in 0..MEMO_LIMIT + 10 {
-            let text = format!("x {i}");
-            assert_eq!(memoized(Memo::Sh, false, &Value::from(text.as_str()), quote::bash), quote::bash(&text));
-        }
-        assert!(MEMO.with(|m| m.borrow()[Memo::Sh as usize * 2].len()) <= MEMO_LIMIT);
-    }
-
-    #[test]
     fn every_builtin_template_compiles_alone_and_all_at_once() {
-        let templates = Templates::builtin().expect("built-ins");
+        // With tera: what renders them when a compiled one gives way, and what `--templates`
+        // copies of them go through.
+        let templates = Templates::interpreted().expect("built-ins");
         for entry in &templates.entries {
             if let Err(d) = add(&mut engine(), entry, &templates.entries) {
                 panic!("{d}");
@@ -549,6 +425,16 @@ mod tests {
         assert!(templates.entries.iter().all(|e| matches!(e.compiled.get(), Some(Ok(())))));
         let engine = templates.engine.read().expect("engine");
         assert_eq!(engine.get_template_names().count(), BUILTIN_TEMPLATES.len());
+    }
+
+    #[test]
+    fn compiled_templates_are_not_compiled_again_by_tera() {
+        let templates = Templates::builtin().expect("built-ins");
+        templates.prepare(&["runbook.md.tera", "register-app.sh.tera"]);
+        assert_eq!(templates.engine.read().expect("engine").get_template_names().count(), 0);
+        let overridden = Templates { native: false, ..Templates::builtin().expect("built-ins") };
+        overridden.prepare(&["register-app.sh.tera"]);
+        assert!(overridden.engine.read().expect("engine").get_template_names().count() >= 2, "with its partials");
     }
 
     #[test]
