@@ -1,7 +1,8 @@
 //! Compiles `catalog/permissions.json` into static tables, so the binary carries the catalog
 //! and pays nothing to load it at run time; and stores each built-in profile (`profiles/*.yaml`)
 //! as JSON beside its text, which the binary reads in a fifth of the time YAML takes
-//! (`profile::builtin`; a test holds both readings equal); and compiles the built-in templates
+//! (`profile::builtin`; a test holds both readings equal), with the position of each of its
+//! nodes (`yaml_spans::nodes`); and compiles the built-in templates
 //! into Rust (`build/template_compiler.rs`).
 
 use std::env;
@@ -13,6 +14,8 @@ use serde_json::Value;
 
 #[path = "build/template_compiler.rs"]
 mod template_compiler;
+#[path = "src/yaml_spans/nodes.rs"]
+mod yaml_nodes;
 
 fn main() {
     let source = "catalog/permissions.json";
@@ -129,6 +132,16 @@ fn profiles_as_json() {
         let name = path.with_extension("json");
         let name = name.file_name().expect("a file name");
         fs::write(out.join(name), json).expect("write a profile as JSON");
+        // Its node positions, sorted by path, for `yaml_spans::Spans::from_table`.
+        let mut nodes: Vec<(String, (usize, usize))> = yaml_nodes::nodes(&text).into_iter().collect();
+        nodes.sort();
+        let mut table = String::from("&[\n");
+        for (node, (line, column)) in nodes {
+            writeln!(table, "    ({node:?}, {line}, {column}),").unwrap();
+        }
+        table.push(']');
+        fs::write(out.join(path.with_extension("spans.rs").file_name().expect("a file name")), table)
+            .expect("write a profile's node positions");
     }
 }
 

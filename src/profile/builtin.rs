@@ -9,6 +9,9 @@ pub struct BuiltinProfile {
     pub text: &'static str,
     /// The same profile as JSON, written by `build.rs` (`null` if the text is not YAML).
     pub json: &'static str,
+    /// The position of each node of `text`, sorted by path, written by `build.rs` with
+    /// `yaml_spans::nodes` (a test holds it equal to indexing the text).
+    pub spans: &'static [(&'static str, u32, u32)],
 }
 
 macro_rules! builtin {
@@ -18,6 +21,7 @@ macro_rules! builtin {
             aliases: &[$($($alias),*)?],
             text: include_str!(concat!("../../profiles/", $id, ".yaml")),
             json: include_str!(concat!(env!("OUT_DIR"), "/profiles/", $id, ".json")),
+            spans: include!(concat!(env!("OUT_DIR"), "/profiles/", $id, ".spans.rs")),
         }),*]
     };
 }

@@ -18,6 +18,8 @@ pub struct LoadedProfile {
     pub builtin: bool,
     /// Node positions, indexed on first use: only problems need them.
     spans: OnceLock<Spans>,
+    /// A built-in profile's positions, found at build time.
+    spans_table: Option<&'static [(&'static str, u32, u32)]>,
     /// The text as read (for `show --format yaml`, diffs and lint).
     pub text: String,
 }
@@ -43,6 +45,7 @@ impl LoadedProfile {
         };
         let mut loaded = LoadedProfile::checked(profile, &origin, b.text)?;
         loaded.builtin = true;
+        loaded.spans_table = Some(b.spans);
         Ok(loaded)
     }
 
@@ -58,15 +61,24 @@ impl LoadedProfile {
     /// The profile read from `text`, its shape checked.
     fn checked(profile: Profile, origin: &str, text: &str) -> Result<LoadedProfile, InputError> {
         let spans = OnceLock::new();
-        let loaded =
-            LoadedProfile { profile, origin: origin.to_string(), builtin: false, spans, text: text.to_string() };
+        let loaded = LoadedProfile {
+            profile,
+            origin: origin.to_string(),
+            builtin: false,
+            spans,
+            spans_table: None,
+            text: text.to_string(),
+        };
         let problems = loaded.check_shape();
         if problems.is_empty() { Ok(loaded) } else { Err(InputError::new(problems)) }
     }
 
     /// Where each node of the profile's text is.
     pub fn spans(&self) -> &Spans {
-        self.spans.get_or_init(|| Spans::index(&self.origin, &self.text))
+        self.spans.get_or_init(|| match self.spans_table {
+            Some(table) => Spans::from_table(&self.origin, &self.text, table),
+            None => Spans::index(&self.origin, &self.text),
+        })
     }
 
     /// Reads and parses a profile file.
@@ -697,6 +709,23 @@ mod tests {
             let from_yaml: Profile = serde_yaml::from_str(b.text).expect("YAML");
             assert_eq!(from_json, from_yaml, "{}", b.id);
             assert_eq!(LoadedProfile::builtin(b).map(|l| l.text == b.text).ok(), Some(true));
+        }
+    }
+
+    #[test]
+    fn builtin_profiles_carry_the_node_positions_indexing_finds() {
+        for b in crate::profile::builtin::BUILTIN_PROFILES {
+            let mut indexed: Vec<(String, (usize, usize))> =
+                crate::yaml_spans::nodes::nodes(b.text).into_iter().collect();
+            indexed.sort();
+            let table: Vec<(String, (usize, usize))> =
+                b.spans.iter().map(|(p, l, c)| (p.to_string(), (*l as usize, *c as usize))).collect();
+            assert_eq!(table, indexed, "{}", b.id);
+            assert!(table.len() > 20, "{}", b.id);
+            let loaded = LoadedProfile::builtin(b).expect("loads");
+            let via_table = loaded.spans().locate("id");
+            assert_eq!(via_table, Spans::index(&loaded.origin, b.text).locate("id"), "{}", b.id);
+            assert!(via_table.is_some());
         }
     }
 

@@ -73,10 +73,32 @@ enum Memo {
 const MEMOS: usize = 8;
 const MEMO_LIMIT: usize = 1024;
 
+/// A memo: text -> quoted text.
+type Memos = Vec<std::collections::HashMap<String, String, std::hash::BuildHasherDefault<Fx>>>;
+
 thread_local! {
-    /// One map per filter and flavour (GitBook or not): text -> quoted text.
-    static MEMO: std::cell::RefCell<Vec<std::collections::HashMap<String, String>>> =
-        std::cell::RefCell::new(vec![std::collections::HashMap::new(); MEMOS * 2]);
+    /// One map per filter and flavour (GitBook or not).
+    static MEMO: std::cell::RefCell<Memos> = std::cell::RefCell::new(vec![Default::default(); MEMOS * 2]);
+}
+
+/// The memos' hash: a multiply-rotate over 8 bytes at a time (as in rustc's FxHasher), a
+/// fraction of the default SipHash's cost on the long texts quoted. The memos are bounded and
+/// keyed by the profile's own texts, so flooding them gains nothing.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// `quote(text)` of a value, remembered for string values; other values are quoted from their

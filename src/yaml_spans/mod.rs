@@ -6,10 +6,9 @@
 
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
-
 use crate::diagnostic::Location;
+
+pub mod nodes;
 
 #[derive(Debug, Default)]
 pub struct Spans {
@@ -17,101 +16,51 @@ pub struct Spans {
     text: String,
     /// Where each line of `text` starts.
     line_starts: Vec<usize>,
-    nodes: HashMap<String, (usize, usize)>,
+    nodes: Nodes,
 }
 
-enum Frame {
-    /// `located`: its `#map` entry is recorded (at its first key).
-    Map {
-        path: String,
-        key: Option<String>,
-        located: bool,
-    },
-    Seq {
-        path: String,
-        index: usize,
-    },
+/// A text's node positions: indexed at run time, or a table `build.rs` made for a built-in
+/// profile (sorted by path).
+#[derive(Debug)]
+enum Nodes {
+    Indexed(HashMap<String, (usize, usize)>),
+    Table(&'static [(&'static str, u32, u32)]),
+}
+
+impl Default for Nodes {
+    fn default() -> Self {
+        Nodes::Indexed(HashMap::new())
+    }
+}
+
+impl Nodes {
+    fn get(&self, path: &str) -> Option<(usize, usize)> {
+        match self {
+            Nodes::Indexed(map) => map.get(path).copied(),
+            Nodes::Table(table) => table
+                .binary_search_by(|(p, ..)| (*p).cmp(path))
+                .ok()
+                .map(|i| (table[i].1 as usize, table[i].2 as usize)),
+        }
+    }
 }
 
 impl Spans {
     /// Indexes `text`. A text the event parser rejects gives an empty index: the typed parser
     /// reports that error itself, with its own position.
     pub fn index(file: &str, text: &str) -> Spans {
+        Spans::with(file, text, Nodes::Indexed(nodes::nodes(text)))
+    }
+
+    /// The positions of a built-in profile's `text`, from the table `build.rs` made of it with
+    /// [`nodes::nodes`] (a test holds the two equal).
+    pub fn from_table(file: &str, text: &str, table: &'static [(&'static str, u32, u32)]) -> Spans {
+        Spans::with(file, text, Nodes::Table(table))
+    }
+
+    fn with(file: &str, text: &str, nodes: Nodes) -> Spans {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let mut spans = Spans { file: file.to_string(), text: text.to_string(), line_starts, nodes: HashMap::new() };
-        let mut parser = Parser::new_from_str(text);
-        let mut stack: Vec<Frame> = Vec::new();
-        while let Ok((event, mark)) = parser.next_token() {
-            match event {
-                Event::StreamEnd => break,
-                Event::Scalar(value, style, ..) => {
-                    if let Some(Frame::Map { path, key, located }) = stack.last_mut()
-                        && key.is_none()
-                    {
-                        // A mapping is located at its first key: the parser's own mark for a
-                        // block mapping is not where a reader would look.
-                        if !*located {
-                            spans.nodes.entry(format!("{path}#map")).or_insert((mark.line(), mark.col() + 1));
-                            *located = true;
-                        }
-                        // A mapping key: remember it, and where it is (for missing values).
-                        let child = join_key(path, &value);
-                        *key = Some(value);
-                        let marker = format!("{child}#key");
-                        if spans.nodes.contains_key(&marker) {
-                            spans.record(format!("{child}#duplicate"), mark);
-                        }
-                        spans.record(marker, mark);
-                        continue;
-                    }
-                    let path = spans.next_child(&mut stack);
-                    // An empty value (`key:` and nothing) is placed on the next line by the
-                    // parser; point at its key instead.
-                    if !(value.is_empty() && style == TScalarStyle::Plain) {
-                        spans.record(path, mark);
-                    }
-                }
-                Event::Alias(_) => {
-                    let path = spans.next_child(&mut stack);
-                    spans.record(path, mark);
-                }
-                Event::SequenceStart(..) => {
-                    let path = spans.next_child(&mut stack);
-                    spans.record(path.clone(), mark);
-                    stack.push(Frame::Seq { path, index: 0 });
-                }
-                Event::MappingStart(..) => {
-                    let path = spans.next_child(&mut stack);
-                    stack.push(Frame::Map { path, key: None, located: false });
-                }
-                Event::SequenceEnd | Event::MappingEnd => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-        spans
-    }
-
-    /// The path of the node that starts now, advancing the parent's key or index.
-    fn next_child(&self, stack: &mut [Frame]) -> String {
-        match stack.last_mut() {
-            None => String::new(),
-            Some(Frame::Map { path, key, .. }) => {
-                let k = key.take().unwrap_or_default();
-                join_key(path, &k)
-            }
-            Some(Frame::Seq { path, index }) => {
-                let p = format!("{path}[{index}]");
-                *index += 1;
-                p
-            }
-        }
-    }
-
-    fn record(&mut self, path: String, mark: Marker) {
-        // Marker lines are 1-based, columns 0-based.
-        self.nodes.entry(path).or_insert((mark.line(), mark.col() + 1));
+        Spans { file: file.to_string(), text: text.to_string(), line_starts, nodes }
     }
 
     /// The location of the node at `path`: a value where there is one, else its key, else (for a
@@ -127,7 +76,7 @@ impl Spans {
             .get(path)
             .or_else(|| self.nodes.get(&format!("{path}#key")))
             .or_else(|| self.nodes.get(&format!("{path}#map")))?;
-        Some(self.at(*line, *column, Some(path.to_string()), width))
+        Some(self.at(line, column, Some(path.to_string()), width))
     }
 
     /// A location at a known line and column (from the typed parser's error).
@@ -171,10 +120,6 @@ fn scalar_width(line: &str, column: usize) -> usize {
         }
     }
     rest[..end].iter().rev().skip_while(|c| c.is_whitespace()).count().max(1)
-}
-
-fn join_key(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
 #[cfg(test)]
