@@ -26,6 +26,10 @@ fn body(out: &mut String, nodes: &[Node]) {
     for node in nodes {
         match node {
             Node::Text(t) => writeln!(out, "out.push_str({t:?});").unwrap(),
+            // A filter's text goes straight to the output, not through a value.
+            Node::Write(Expr::Filter(v, name)) => {
+                writeln!(out, "runtime::write_filtered(out, st, {name:?}, &{})?;", value(v)).unwrap()
+            }
             Node::Write(e) => writeln!(out, "runtime::write(out, &{})?;", value(e)).unwrap(),
             Node::If(branches, otherwise) => {
                 for (i, (c, nodes)) in branches.iter().enumerate() {

@@ -166,7 +166,7 @@ fn wrapped(line: &str, width: usize) -> String {
         if let Some(hit) = map.get(&key) {
             return hit.clone();
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(line.len() + line.len() / 8);
         wrap_line(line, width, &mut out);
         if map.len() >= WRAPPED_LIMIT {
             map.clear();

@@ -29,17 +29,21 @@ pub static RULE: Rule = Rule {
         Storware/kodo-cloud-manual@2056173",
     check: |ctx, out| {
         for api in ctx.all_apis() {
-            for p in &api.permissions {
-                let Some((res, level, scope)) = parts(p.data.name) else { continue };
+            // Each name split once, not once per pair.
+            let split: Vec<_> = api.permissions.iter().map(|q| parts(q.data.name)).collect();
+            for (p, p_parts) in api.permissions.iter().zip(&split) {
+                let Some((res, level, scope)) = *p_parts else { continue };
                 let broader = api
                     .permissions
                     .iter()
-                    // With format 2 tags, only when every subset that needs `p` gets `q` too.
-                    .filter(|q| q.kind == p.kind && q.covers(p))
-                    .filter_map(|q| parts(q.data.name).map(|(r, l, s)| (q.data.name, r, l, s)))
+                    .zip(&split)
+                    .filter_map(|(q, q_parts)| q_parts.map(|(r, l, s)| (q, r, l, s)))
                     .filter(|(_, r, l, s)| *r == res && *s == scope && *l > level)
-                    .max_by_key(|(_, _, l, _)| *l);
-                if let Some((by, ..)) = broader {
+                    // With format 2 tags, only when every subset that needs `p` gets `q` too.
+                    .filter(|(q, ..)| q.kind == p.kind && q.covers(p))
+                    .max_by_key(|(_, _, l, _)| *l)
+                    .map(|(q, ..)| q.data.name);
+                if let Some(by) = broader {
                     out.push(
                         Diagnostic::warning(format!(
                             "`{}` is implied by `{by}`, also listed for `{}` ({})",
