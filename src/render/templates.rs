@@ -1,5 +1,7 @@
 //! The template engine: built-in templates compiled in, user templates winning per file, and the
-//! quoting filters registered once. Autoescape is off: each template quotes explicitly with the
+//! quoting filters (`super::filters`) registered once. Without overrides the built-ins render
+//! through their compiled Rust (`super::compiled`), and tera compiles a template only when one
+//! of those gives way. Autoescape is off: each template quotes explicitly with the
 //! filter of its own language (`sh`, `ps`, `dotenv`, `md`, `md_code`, `md_url`, `yaml`, `comment`).
 
 use std::fs;
