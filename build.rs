@@ -132,14 +132,18 @@ fn profiles_as_json() {
         let name = path.with_extension("json");
         let name = name.file_name().expect("a file name");
         fs::write(out.join(name), json).expect("write a profile as JSON");
-        // Its node positions, sorted by path, for `yaml_spans::Spans::from_table`.
+        // Its node positions, sorted by path, for `yaml_spans::Spans::from_table`: the paths as
+        // one text and offsets into it, so the table needs no relocation when the binary starts.
         let mut nodes: Vec<(String, (usize, usize))> = yaml_nodes::nodes(&text).into_iter().collect();
         nodes.sort();
-        let mut table = String::from("&[\n");
+        let mut paths = String::new();
+        let mut rows = String::new();
         for (node, (line, column)) in nodes {
-            writeln!(table, "    ({node:?}, {line}, {column}),").unwrap();
+            let start = paths.len();
+            paths.push_str(&node);
+            writeln!(rows, "    ({start}, {}, {line}, {column}),", paths.len()).unwrap();
         }
-        table.push(']');
+        let table = format!("crate::yaml_spans::NodeTable {{\n  paths: {paths:?},\n  nodes: &[\n{rows}  ],\n}}");
         fs::write(out.join(path.with_extension("spans.rs").file_name().expect("a file name")), table)
             .expect("write a profile's node positions");
     }

@@ -11,7 +11,7 @@ pub struct BuiltinProfile {
     pub json: &'static str,
     /// The position of each node of `text`, sorted by path, written by `build.rs` with
     /// `yaml_spans::nodes` (a test holds it equal to indexing the text).
-    pub spans: &'static [(&'static str, u32, u32)],
+    pub spans: &'static crate::yaml_spans::NodeTable,
 }
 
 macro_rules! builtin {
@@ -21,7 +21,7 @@ macro_rules! builtin {
             aliases: &[$($($alias),*)?],
             text: include_str!(concat!("../../profiles/", $id, ".yaml")),
             json: include_str!(concat!(env!("OUT_DIR"), "/profiles/", $id, ".json")),
-            spans: include!(concat!(env!("OUT_DIR"), "/profiles/", $id, ".spans.rs")),
+            spans: &include!(concat!(env!("OUT_DIR"), "/profiles/", $id, ".spans.rs")),
         }),*]
     };
 }

@@ -19,7 +19,7 @@ pub struct LoadedProfile {
     /// Node positions, indexed on first use: only problems need them.
     spans: OnceLock<Spans>,
     /// A built-in profile's positions, found at build time.
-    spans_table: Option<&'static [(&'static str, u32, u32)]>,
+    spans_table: Option<&'static crate::yaml_spans::NodeTable>,
     /// The text as read (for `show --format yaml`, diffs and lint).
     pub text: String,
 }
@@ -718,8 +718,7 @@ mod tests {
             let mut indexed: Vec<(String, (usize, usize))> =
                 crate::yaml_spans::nodes::nodes(b.text).into_iter().collect();
             indexed.sort();
-            let table: Vec<(String, (usize, usize))> =
-                b.spans.iter().map(|(p, l, c)| (p.to_string(), (*l as usize, *c as usize))).collect();
+            let table: Vec<(String, (usize, usize))> = b.spans.entries().map(|(p, at)| (p.to_string(), at)).collect();
             assert_eq!(table, indexed, "{}", b.id);
             assert!(table.len() > 20, "{}", b.id);
             let loaded = LoadedProfile::builtin(b).expect("loads");

@@ -19,12 +19,36 @@ pub struct Spans {
     nodes: Nodes,
 }
 
-/// A text's node positions: indexed at run time, or a table `build.rs` made for a built-in
-/// profile (sorted by path).
+/// The node positions of a built-in profile, written by `build.rs` with [`nodes::nodes`]: every
+/// path in one text, and per node, sorted by path, the path's start and end in it, its line and
+/// its column. Offsets, not `&str`, so that the tables need no relocation at start-up.
+#[derive(Debug)]
+pub struct NodeTable {
+    pub paths: &'static str,
+    pub nodes: &'static [(u32, u32, u32, u32)],
+}
+
+impl NodeTable {
+    fn path(&self, (start, end, ..): (u32, u32, u32, u32)) -> &'static str {
+        self.paths.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    /// Every node: (path, (line, column)), sorted by path.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, (usize, usize))> + '_ {
+        self.nodes.iter().map(|n| (self.path(*n), (n.2 as usize, n.3 as usize)))
+    }
+
+    fn get(&self, path: &str) -> Option<(usize, usize)> {
+        let i = self.nodes.binary_search_by(|n| self.path(*n).cmp(path)).ok()?;
+        Some((self.nodes[i].2 as usize, self.nodes[i].3 as usize))
+    }
+}
+
+/// A text's node positions: indexed at run time, or a built-in profile's table.
 #[derive(Debug)]
 enum Nodes {
     Indexed(HashMap<String, (usize, usize)>),
-    Table(&'static [(&'static str, u32, u32)]),
+    Table(&'static NodeTable),
 }
 
 impl Default for Nodes {
@@ -37,10 +61,7 @@ impl Nodes {
     fn get(&self, path: &str) -> Option<(usize, usize)> {
         match self {
             Nodes::Indexed(map) => map.get(path).copied(),
-            Nodes::Table(table) => table
-                .binary_search_by(|(p, ..)| (*p).cmp(path))
-                .ok()
-                .map(|i| (table[i].1 as usize, table[i].2 as usize)),
+            Nodes::Table(table) => table.get(path),
         }
     }
 }
@@ -54,7 +75,7 @@ impl Spans {
 
     /// The positions of a built-in profile's `text`, from the table `build.rs` made of it with
     /// [`nodes::nodes`] (a test holds the two equal).
-    pub fn from_table(file: &str, text: &str, table: &'static [(&'static str, u32, u32)]) -> Spans {
+    pub fn from_table(file: &str, text: &str, table: &'static NodeTable) -> Spans {
         Spans::with(file, text, Nodes::Table(table))
     }
 
