@@ -78,7 +78,8 @@ struct Entry {
     name: &'static str,
     /// Shown in messages: `built-in:NAME` or the override's path.
     origin: String,
-    text: String,
+    /// A built-in's text is borrowed from the binary; an override's is read.
+    text: std::borrow::Cow<'static, str>,
     /// Set once the template is in the engine, with the partials it names.
     compiled: OnceLock<Result<(), Box<Diagnostic>>>,
 }
@@ -161,7 +162,7 @@ impl Templates {
             .map(|(n, t)| Entry {
                 name: n,
                 origin: format!("built-in:{n}"),
-                text: t.to_string(),
+                text: std::borrow::Cow::Borrowed(t),
                 compiled: OnceLock::new(),
             })
             .collect();
@@ -193,7 +194,8 @@ impl Templates {
                         "template",
                         crate::input::MAX_FILE_BYTES,
                         crate::input::Encoding::Utf8,
-                    )?;
+                    )?
+                    .into();
                     entry.origin = path.display().to_string();
                     overridden.push(i);
                 }
@@ -227,7 +229,7 @@ impl Templates {
         }
         let mut tera = self.engine.write().unwrap_or_else(PoisonError::into_inner);
         let batch = missing(&tera, &wanted, &self.entries);
-        if tera.add_raw_templates(batch.iter().map(|e| (e.name, e.text.as_str()))).is_ok() {
+        if tera.add_raw_templates(batch.iter().map(|e| (e.name, &*e.text))).is_ok() {
             for entry in wanted {
                 let _ = entry.compiled.set(Ok(()));
             }
