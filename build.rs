@@ -12,6 +12,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+#[path = "src/render/filter_names.rs"]
+mod filter_names;
 #[path = "build/template_compiler.rs"]
 mod template_compiler;
 #[path = "src/yaml_spans/nodes.rs"]
@@ -96,6 +98,7 @@ fn main() {
 fn compile_templates(dir: &str, file: &str) {
     println!("cargo:rerun-if-changed={dir}");
     println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=src/render/filter_names.rs");
     let mut templates = Vec::new();
     // The test fixtures' folder may be left out of a packaged copy; nothing then uses its table.
     let entries = match fs::read_dir(dir) {
@@ -119,7 +122,8 @@ fn compile_templates(dir: &str, file: &str) {
     }
     templates.sort();
     let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join(file);
-    fs::write(dest, template_compiler::compile(&templates)).expect("write the compiled templates");
+    fs::write(dest, template_compiler::compile(&templates, filter_names::FILTER_NAMES))
+        .expect("write the compiled templates");
 }
 
 /// `profiles/ID.yaml` -> `OUT_DIR/profiles/ID.json`. A profile that is not YAML is written as

@@ -27,7 +27,8 @@ impl Unsupported {
 
 /// Rust source for `templates` (name, text): one function per template that compiles, a table
 /// `COMPILED` of them by name, and `NOT_COMPILED` with the reason for each of the others.
-pub fn compile(templates: &[(String, String)]) -> String {
+/// `filters` are the filters the compiled code can apply (`src/render/filter_names.rs`).
+pub fn compile(templates: &[(String, String)], filters: &[&str]) -> String {
     let mut parsed: BTreeMap<&str, Vec<parser::Node>> = BTreeMap::new();
     let mut refused: BTreeMap<&str, String> = BTreeMap::new();
     let mut names = BTreeSet::new();
@@ -38,13 +39,29 @@ pub fn compile(templates: &[(String, String)]) -> String {
             continue;
         }
         match lexer::lex(text).and_then(parser::parse) {
-            Ok(nodes) => {
-                parsed.insert(name, nodes);
-            }
+            // tera refuses to load a template naming a filter it does not know; the others
+            // would give way to tera at every render.
+            Ok(nodes) => match filters_used(&nodes).into_iter().find(|f| !filters.contains(&f.as_str())) {
+                Some(f) => {
+                    refused.insert(name, format!("the filter `{f}`"));
+                }
+                None => {
+                    parsed.insert(name, nodes);
+                }
+            },
             Err(Unsupported(why)) => {
                 refused.insert(name, why);
             }
         }
+    }
+    // tera refuses to load a template that includes itself, directly or not.
+    let graph: BTreeMap<String, Vec<String>> =
+        parsed.iter().map(|(name, nodes)| (name.to_string(), includes(nodes))).collect();
+    let cyclic: Vec<&str> =
+        parsed.keys().copied().filter(|name| reaches(&graph, name, name, &mut BTreeSet::new())).collect();
+    for name in cyclic {
+        parsed.remove(name);
+        refused.insert(name, "it includes itself".into());
     }
     // A template is compiled only with every template it includes.
     loop {
@@ -78,6 +95,58 @@ pub fn compile(templates: &[(String, String)]) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// Whether `from` includes `to`, directly or through others (`seen`: those already walked).
+fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
+    for next in graph.get(from).into_iter().flatten() {
+        if next == to {
+            return true;
+        }
+        if seen.insert(next.clone()) && reaches(graph, next, to, seen) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The filters `nodes` apply.
+fn filters_used(nodes: &[parser::Node]) -> Vec<String> {
+    fn expr(e: &parser::Expr, found: &mut Vec<String>) {
+        use parser::Expr;
+        match e {
+            Expr::Str(_) | Expr::Int(_) | Expr::Bool(_) | Expr::Var(_) => {}
+            Expr::Attr(base, _) | Expr::Not(base) => expr(base, found),
+            Expr::Bin(_, a, b) => {
+                expr(a, found);
+                expr(b, found);
+            }
+            Expr::Filter(v, name) => {
+                expr(v, found);
+                found.push(name.clone());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for node in nodes {
+        match node {
+            parser::Node::Text(_) | parser::Node::Include(_) => {}
+            parser::Node::Write(e) | parser::Node::Set { value: e, .. } => expr(e, &mut found),
+            parser::Node::If(branches, otherwise) => {
+                for (c, body) in branches {
+                    expr(c, &mut found);
+                    found.extend(filters_used(body));
+                }
+                found.extend(filters_used(otherwise));
+            }
+            parser::Node::For { iter, body, otherwise, .. } => {
+                expr(iter, &mut found);
+                found.extend(filters_used(body));
+                found.extend(filters_used(otherwise));
+            }
+        }
+    }
+    found
 }
 
 fn includes(nodes: &[parser::Node]) -> Vec<String> {

@@ -39,6 +39,12 @@ pub enum Expr {
     Filter(Box<Expr>, String),
 }
 
+/// tera's limits (`tera/src/parsing/parser.rs`): how deep bodies and expressions may nest, and
+/// how many operators and fields one expression may hold. A template past them is refused, as
+/// tera refuses to load it; the counts below follow tera's own.
+const MAX_DEPTH: usize = 40;
+const MAX_COMPLEXITY: usize = 256;
+
 /// tera's reserved names; those the grammar below does not give a meaning to are refused.
 const RESERVED: [&str; 16] = [
     "true", "True", "false", "False", "loop", "self", "and", "or", "not", "is", "in", "continue", "break", "none",
@@ -46,7 +52,7 @@ const RESERVED: [&str; 16] = [
 ];
 
 pub fn parse(items: Vec<Item>) -> Result<Vec<Node>, Unsupported> {
-    let mut p = Parser { items: items.into_iter().collect::<Vec<_>>().into_iter().rev().collect(), loops: 0 };
+    let mut p = Parser { items: items.into_iter().collect::<Vec<_>>().into_iter().rev().collect(), loops: 0, depth: 0 };
     let (nodes, end) = p.nodes()?;
     match end {
         None => Ok(nodes),
@@ -62,6 +68,8 @@ struct Parser {
     items: Vec<Item>,
     /// How many `for` bodies enclose the position (for `loop.*`).
     loops: usize,
+    /// How many bodies are being read (tera's `nesting_depth`).
+    depth: usize,
 }
 
 impl Parser {
@@ -72,6 +80,16 @@ impl Parser {
     }
 
     fn nodes_until(&mut self) -> Result<(Vec<Node>, Option<Closing>), Unsupported> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Unsupported::new("bodies nested deeper than tera allows"));
+        }
+        let read = self.nodes_until_inner();
+        self.depth -= 1;
+        read
+    }
+
+    fn nodes_until_inner(&mut self) -> Result<(Vec<Node>, Option<Closing>), Unsupported> {
         let mut nodes = Vec::new();
         while let Some(item) = self.items.pop() {
             match item {
@@ -135,8 +153,10 @@ impl Parser {
     fn for_tag(&mut self, mut toks: Vec<Tok>) -> Result<Node, Unsupported> {
         let var = ident(toks.pop())?;
         expect(toks.pop(), Tok::Ident("in".into()))?;
-        let iter = self.whole_expr(toks.into_iter().rev().collect())?;
+        // tera enters the loop before it reads the target: `loop.*` there is this loop's
+        // (which does not exist yet when the target is evaluated), not a variable `loop`.
         self.loops += 1;
+        let iter = self.whole_expr(toks.into_iter().rev().collect())?;
         let (body, end) = self.nodes_until()?;
         // The `else` body is outside the loop, as in tera (no `loop.*` of this loop there).
         self.loops -= 1;
@@ -153,7 +173,7 @@ impl Parser {
 
     /// An expression that takes every token given.
     fn whole_expr(&self, toks: Vec<Tok>) -> Result<Expr, Unsupported> {
-        let mut e = Exprs { toks: toks.into_iter().rev().collect(), in_loop: self.loops > 0 };
+        let mut e = Exprs { toks: toks.into_iter().rev().collect(), in_loop: self.loops > 0, depth: 0, complexity: 0 };
         let expr = e.expr(0)?;
         match e.toks.pop() {
             None => Ok(expr),
@@ -162,9 +182,15 @@ impl Parser {
     }
 }
 
+/// tera's `__tera_context` gives the whole context (and `__tera_loop_*` are its names for
+/// `loop.*`): a name of its own prefix is refused in a template.
+fn tera_internal(name: &str) -> bool {
+    name.starts_with("__tera_")
+}
+
 fn ident(t: Option<Tok>) -> Result<String, Unsupported> {
     match t {
-        Some(Tok::Ident(name)) if !RESERVED.contains(&name.as_str()) => Ok(name),
+        Some(Tok::Ident(name)) if !RESERVED.contains(&name.as_str()) && !tera_internal(&name) => Ok(name),
         other => Err(Unsupported::new(format!("{other:?} where a name belongs"))),
     }
 }
@@ -177,6 +203,10 @@ struct Exprs {
     /// Tokens still to read, last first.
     toks: Vec<Tok>,
     in_loop: bool,
+    /// tera's `recursion_depth`: one per `expr` being read.
+    depth: usize,
+    /// tera's `expression_complexity`: one per operator, filter and `.field`.
+    complexity: usize,
 }
 
 /// tera's binding powers: (left, right).
@@ -198,6 +228,25 @@ impl Exprs {
     }
 
     fn expr(&mut self, min_bp: u8) -> Result<Expr, Unsupported> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Unsupported::new("an expression nested deeper than tera allows"));
+        }
+        let e = self.expr_inner(min_bp);
+        self.depth -= 1;
+        e
+    }
+
+    /// One more operator, filter or field.
+    fn bump(&mut self) -> Result<(), Unsupported> {
+        self.complexity += 1;
+        if self.complexity > MAX_COMPLEXITY {
+            return Err(Unsupported::new("an expression more complex than tera allows"));
+        }
+        Ok(())
+    }
+
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, Unsupported> {
         let mut lhs = self.primary()?;
         while let Some(next) = self.peek() {
             if matches!(next, Tok::Op(")")) {
@@ -209,6 +258,7 @@ impl Exprs {
             if l_bp < min_bp {
                 break;
             }
+            self.bump()?;
             self.toks.pop();
             if op == "|" {
                 let name = ident(self.toks.pop())?;
@@ -219,6 +269,10 @@ impl Exprs {
                 continue;
             }
             let rhs = self.expr(r_bp)?;
+            // tera: "`not` is not allowed after `~`" (parenthesised or not).
+            if op == "~" && matches!(rhs, Expr::Not(_)) {
+                return Err(Unsupported::new("`not` after `~`"));
+            }
             lhs = Expr::Bin(op, Box::new(lhs), Box::new(rhs));
         }
         Ok(lhs)
@@ -231,11 +285,19 @@ impl Exprs {
                 expect(self.toks.pop(), Tok::Op(")"))?;
                 Ok(e)
             }
-            Some(Tok::Ident(w)) if w == "not" => Ok(Expr::Not(Box::new(self.expr(5)?))),
+            Some(Tok::Ident(w)) if w == "not" => {
+                // tera: "`-` and `not` cannot be used consecutively".
+                if matches!(self.peek(), Some(Tok::Ident(w)) if w == "not") || matches!(self.peek(), Some(Tok::Op("-")))
+                {
+                    return Err(Unsupported::new("`not` followed by `not` or `-`"));
+                }
+                Ok(Expr::Not(Box::new(self.expr(5)?)))
+            }
             Some(Tok::Str(s)) => Ok(Expr::Str(s)),
             Some(Tok::Int(n)) => Ok(Expr::Int(n)),
             Some(Tok::Bool(b)) => Ok(Expr::Bool(b)),
             Some(Tok::Ident(name)) if name == "loop" && self.in_loop => {
+                self.bump()?;
                 expect(self.toks.pop(), Tok::Op("."))?;
                 let field = match self.toks.pop() {
                     Some(Tok::Ident(f)) if ["index", "index0", "first", "last", "length"].contains(&f.as_str()) => f,
@@ -246,11 +308,13 @@ impl Exprs {
                 }
                 Ok(Expr::Var(format!("__tera_loop_{field}")))
             }
+            Some(Tok::Ident(name)) if tera_internal(&name) => Err(Unsupported::new(format!("the name `{name}`"))),
             Some(Tok::Ident(name)) if !RESERVED.contains(&name.as_str()) || name == "loop" => {
                 let mut e = Expr::Var(name);
                 loop {
                     match self.peek() {
                         Some(Tok::Op(".")) => {
+                            self.bump()?;
                             self.toks.pop();
                             match self.toks.pop() {
                                 Some(Tok::Ident(attr)) => e = Expr::Attr(Box::new(e), attr),

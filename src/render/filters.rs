@@ -235,6 +235,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_names_the_template_compiler_accepts_are_the_filters_here_and_lower() {
+        let mut here: Vec<&str> = FILTERS.iter().map(|f| f.name).chain(["lower"]).collect();
+        let mut listed = super::super::filter_names::FILTER_NAMES.to_vec();
+        here.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(here, listed);
+    }
+
+    #[test]
     fn remembered_quoting_keeps_filters_and_flavours_apart_and_stays_bounded() {
         let v = Value::from("a|b");
         assert_eq!(memoized(Memo::Md, false, &v, quote::markdown), "a\\|b");

@@ -3,6 +3,9 @@
 mod appinv;
 mod bundle;
 pub mod compiled;
+// Read by `build.rs`; here only for the test holding it equal to `filters`.
+#[cfg(test)]
+mod filter_names;
 mod filters;
 mod index;
 mod manifest;
