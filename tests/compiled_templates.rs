@@ -13,6 +13,10 @@ use m365_runbook::values::Values;
 
 const FLAVORS: [Flavor; 3] = [Flavor::Markdown, Flavor::Docusaurus, Flavor::Gitbook];
 
+fn setup<'a>(catalog: &'a Catalog, templates: &'a Templates, flavor: Flavor) -> Setup<'a> {
+    Setup { catalog, templates, as_of: "2026-11-22".parse().expect("date"), allow: &[], flavor }
+}
+
 fn same(native: &Bundle, interpreted: &Bundle, what: &str) {
     assert_eq!(native.paths(), interpreted.paths(), "{what}");
     for (path, file) in interpreted.files() {
@@ -48,13 +52,6 @@ fn compiled_templates_write_what_tera_writes() {
     let mut compared = 0;
     for (i, loaded) in set.profiles.iter().enumerate() {
         for (f, flavor) in FLAVORS.into_iter().enumerate() {
-            let setup = |templates| Setup {
-                catalog: &catalog,
-                templates,
-                as_of: "2026-11-22".parse().expect("date"),
-                allow: &[],
-                flavor,
-            };
             for credential in [None, Some(CredentialKind::Certificate), Some(CredentialKind::Secret)] {
                 let mut values = Values::for_tenant("contoso".parse().expect("tenant"));
                 values.credential = credential;
@@ -69,9 +66,23 @@ fn compiled_templates_write_what_tera_writes() {
                 }
                 values.include_retired = (i + f) % 4 == 1;
                 let cloud = Cloud::builtin(clouds[(i + f) % clouds.len()]).expect("cloud");
-                let Ok(warnings) = job::lint(&setup(&native), loaded, &values, &cloud) else { continue };
-                let a = job::render_linted(&setup(&native), loaded, &values, cloud.clone(), warnings.clone());
-                let b = job::render_linted(&setup(&interpreted), loaded, &values, cloud.clone(), warnings);
+                let Ok(warnings) = job::lint(&setup(&catalog, &native, flavor), loaded, &values, &cloud) else {
+                    continue;
+                };
+                let a = job::render_linted(
+                    &setup(&catalog, &native, flavor),
+                    loaded,
+                    &values,
+                    cloud.clone(),
+                    warnings.clone(),
+                );
+                let b = job::render_linted(
+                    &setup(&catalog, &interpreted, flavor),
+                    loaded,
+                    &values,
+                    cloud.clone(),
+                    warnings,
+                );
                 match (a, b) {
                     (Ok(a), Ok(b)) => {
                         same(&a.bundle, &b.bundle, &format!("{} {flavor:?} {credential:?}", loaded.profile.id))
@@ -87,15 +98,10 @@ fn compiled_templates_write_what_tera_writes() {
             let values = Values::for_tenant("contoso".parse().expect("tenant"));
             let cloud = Cloud::builtin("public").expect("cloud");
             let flavor = FLAVORS[i % FLAVORS.len()];
-            let setup = |templates| Setup {
-                catalog: &catalog,
-                templates,
-                as_of: "2026-11-22".parse().expect("date"),
-                allow: &[],
-                flavor,
-            };
-            let a = m365_runbook::upgrade::run(&setup(&native), previous, loaded, &values, cloud.clone());
-            let b = m365_runbook::upgrade::run(&setup(&interpreted), previous, loaded, &values, cloud);
+            let a =
+                m365_runbook::upgrade::run(&setup(&catalog, &native, flavor), previous, loaded, &values, cloud.clone());
+            let b =
+                m365_runbook::upgrade::run(&setup(&catalog, &interpreted, flavor), previous, loaded, &values, cloud);
             if let (Ok(a), Ok(b)) = (&a, &b) {
                 same(&a.bundle, &b.bundle, &format!("upgrade {} -> {}", previous.profile.id, loaded.profile.id));
             } else {
@@ -104,16 +110,9 @@ fn compiled_templates_write_what_tera_writes() {
         }
     }
     for flavor in FLAVORS {
-        let setup = |templates| Setup {
-            catalog: &catalog,
-            templates,
-            as_of: "2026-11-22".parse().expect("date"),
-            allow: &[],
-            flavor,
-        };
         let all: Vec<_> = set.profiles.iter().collect();
-        let a = m365_runbook::docs::build(&setup(&native), &all).expect("docs");
-        let b = m365_runbook::docs::build(&setup(&interpreted), &all).expect("docs");
+        let a = m365_runbook::docs::build(&setup(&catalog, &native, flavor), &all).expect("docs");
+        let b = m365_runbook::docs::build(&setup(&catalog, &interpreted, flavor), &all).expect("docs");
         same(&a, &b, &format!("docs {flavor:?}"));
     }
     assert!(compared >= 3 * set.profiles.len(), "{compared}");

@@ -75,6 +75,8 @@ fn pieces(src: &str) -> Result<Vec<Piece>, Unsupported> {
         if matches!(head, Some("{{") | Some("{%") | Some("{#")) {
             let ws_start = rest.as_bytes().get(2) == Some(&b'-');
             let after = &rest[if ws_start { 3 } else { 2 }..];
+            // `{% raw %}`: its length and whether it ends with `-%}`.
+            let raw = if head == Some("{%") { skip_tag(after, "raw") } else { None };
             match head {
                 Some("{#") => {
                     // As tera: the first `#}` after the opening, and a `-` just before it.
@@ -83,8 +85,8 @@ fn pieces(src: &str) -> Result<Vec<Piece>, Unsupported> {
                     rest = &after[end + 2..];
                     out.push(Piece::Comment { ws_start, ws_end });
                 }
-                Some("{%") if skip_tag(after, "raw").is_some() => {
-                    let (open, trim_body_start) = skip_tag(after, "raw").unwrap_or_default();
+                _ if raw.is_some() => {
+                    let (open, trim_body_start) = raw.unwrap_or_default();
                     let body_start = open;
                     let mut offset = open;
                     let mut found = None;
