@@ -64,3 +64,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         }
     }
 }
+
+/// `index.json` of an inventory's output folder `out`.
+pub fn read_index(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("index.json")).expect("index")).expect("json")
+}
+
+/// The field `field` of each entry of the index's list `list` (`bundles` or `failed`).
+pub fn index_column<'a>(index: &'a serde_json::Value, list: &str, field: &str) -> Vec<&'a serde_json::Value> {
+    index[list].as_array().expect("the index's list").iter().map(|e| &e[field]).filter(|v| !v.is_null()).collect()
+}

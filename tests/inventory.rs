@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::{bin, read_tree, stderr, stdout};
+use crate::common::{bin, index_column, read_index, read_tree, stderr, stdout};
 
 const INVENTORY: &str = "tenant,tenant_id,app_name,cloud,credential\n\
 contoso,,Backup EU,,\n\
@@ -44,10 +44,8 @@ fn every_bundle_equals_a_single_render_of_its_row() {
         assert!(render_in(tmp.path(), &args).status.success());
         assert_eq!(read_tree(&tmp.path().join("all").join(tenant)), read_tree(&tmp.path().join(&single)), "{tenant}");
     }
-    let index: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(tmp.path().join("all/index.json")).expect("index")).expect("json");
-    let tenants: Vec<&str> =
-        index["bundles"].as_array().expect("bundles").iter().filter_map(|b| b["tenant"].as_str()).collect();
+    let index = read_index(&tmp.path().join("all"));
+    let tenants: Vec<&str> = index_column(&index, "bundles", "tenant").into_iter().filter_map(|t| t.as_str()).collect();
     assert_eq!(tenants, ["contoso", "fabrikam", "northwind"]);
     assert_eq!(index["bundles"][1]["cloud"], "gcc-high");
     let page = fs::read_to_string(tmp.path().join("all/index.md")).expect("index page");
@@ -141,10 +139,8 @@ fn long_inventories_are_rendered_in_chunks_and_indexed_in_line_order() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(stdout(&o), "wrote 299 bundles to all (1 rows failed)\n");
-    let index: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(tmp.path().join("all/index.json")).expect("index")).expect("json");
-    let lines: Vec<u64> =
-        index["bundles"].as_array().expect("bundles").iter().filter_map(|b| b["line"].as_u64()).collect();
+    let index = read_index(&tmp.path().join("all"));
+    let lines: Vec<u64> = index_column(&index, "bundles", "line").into_iter().filter_map(|l| l.as_u64()).collect();
     let expected: Vec<u64> = (2..302).filter(|l| *l != 282).collect();
     assert_eq!(lines, expected);
     assert_eq!(index["failed"][0]["line"], 282);

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use crate::common::{bin, stderr, stdout};
+use crate::common::{bin, index_column, read_index, stderr, stdout};
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     bin().current_dir(dir).args(args).output().expect("runs")
@@ -146,10 +146,8 @@ fn keep_going_index_lists_every_row_that_failed() {
     let o = run_in(tmp.path(), &["render", "corso", "--inventory", "bad.csv", "--out", "o", "--keep-going"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(stdout(&o), "wrote 1 bundles to o (2 rows failed)\n");
-    let index: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(tmp.path().join("o/index.json")).expect("index")).expect("json");
-    let lines: Vec<u64> =
-        index["failed"].as_array().expect("failed").iter().filter_map(|f| f["line"].as_u64()).collect();
+    let index = read_index(&tmp.path().join("o"));
+    let lines: Vec<u64> = index_column(&index, "failed", "line").into_iter().filter_map(|l| l.as_u64()).collect();
     assert_eq!(lines, vec![3, 4], "{index}");
     assert_eq!(names(&tmp.path().join("o")), vec!["contoso", "index.json", "index.md"]);
 }
